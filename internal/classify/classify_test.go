@@ -1,0 +1,124 @@
+package classify
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestTaxonomyHas25Types(t *testing.T) {
+	if len(Taxonomy) != 25 {
+		t.Fatalf("taxonomy has %d sub-event types, want 25", len(Taxonomy))
+	}
+	seen := map[string]bool{}
+	for _, l := range Taxonomy {
+		if seen[l.Sub] {
+			t.Errorf("duplicate sub-event type %q", l.Sub)
+		}
+		seen[l.Sub] = true
+		switch l.Disorder {
+		case PoliticalViolence, Demonstrations, StrategicDevelopments:
+		default:
+			t.Errorf("%s: bad disorder type %q", l.Sub, l.Disorder)
+		}
+	}
+}
+
+func TestParseLexiconErrors(t *testing.T) {
+	for _, tc := range []struct{ name, src, want string }{
+		{"fields", "Attack\t2", "want 3 tab-separated fields"},
+		{"type", "Bombing\t2\tbomb", "unknown sub-event type"},
+		{"weight", "Attack\tx\tkilled", "bad weight"},
+		{"zero weight", "Attack\t0\tkilled", "bad weight"},
+		{"empty", "Attack\t2\t--", "empty pattern"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseLexicon(tc.src)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("ParseLexicon(%q) error = %v, want %q", tc.src, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestMatch(t *testing.T) {
+	lx := Default()
+	for _, tc := range []struct {
+		text string
+		want []string // "sub=words" in order
+	}{
+		{"Gunmen set homes ablaze and looted shops.", []string{"Looting/property destruction=set homes ablaze", "Looting/property destruction=looted"}},
+		{"Des hommes armés ont incendié le marché.", []string{"Looting/property destruction=incendié"}},
+		{"A drone strike hit the camp.", []string{"Air/drone strike=drone strike"}},
+		{"Une frappe de drone a touché le camp.", []string{"Air/drone strike=frappe de drone"}},
+		{"Police fired tear gas at protesters.", []string{"Protest with intervention=tear gas", "Peaceful protest=protesters"}},
+		{"They were abducted on Tuesday.", []string{"Abduction/forced disappearance=abducted"}},
+		{"On March 13 the market was quiet.", nil},                         // the month is not a march
+		{"Il est allé au marché de Mopti.", nil},                           // a market is not a march
+		{"L'Africa Corps est arrivé.", nil},                                // corps is not bodies here
+		{"The attackers stormed the village.", []string{"Attack=attackers", "Attack=stormed"}},
+	} {
+		var got []string
+		for _, h := range lx.Match(tc.text) {
+			got = append(got, h.Sub+"="+tc.text[h.Span.Start:h.Span.End])
+		}
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("Match(%q)\n got %q\nwant %q", tc.text, got, tc.want)
+		}
+	}
+}
+
+func hits(lx *Lexicon, text string) []Hit { return lx.Match(text) }
+
+func TestDecide(t *testing.T) {
+	lx := Default()
+	for _, tc := range []struct {
+		name string
+		text string
+		f    Features
+		want string // "" means abstain
+	}{
+		{"village burned, nobody hurt", "Soldiers raided the village, burning houses and setting homes ablaze.",
+			Features{StateForces: true, Structures: true, Displaced: true}, Looting},
+		{"village burned, civilians killed", "Soldiers raided the village, burning houses and killing residents.",
+			Features{StateForces: true, Structures: true, Killed: true, Civilians: true}, Attack},
+		{"drone kills civilians", "A drone strike killed civilians at a wedding.",
+			Features{StateForces: true, Killed: true, Civilians: true}, AirStrike},
+		{"clash", "Soldiers clashed with JNIM fighters near the town.",
+			Features{StateForces: true, NonState: true, ArmedActors: 2, ArmedOnArmed: true}, ArmedClash},
+		{"protest dispersed", "Police dispersed the protesters with tear gas.",
+			Features{StateForces: true, Protesters: true}, ProtestIntervention},
+		{"protest fired on", "Soldiers fired live ammunition at demonstrators, killing two.",
+			Features{StateForces: true, Protesters: true, Killed: true}, ExcessiveForce},
+		{"peaceful", "Hundreds of women marched peacefully in Bamako.",
+			Features{Protesters: true}, PeacefulProtest},
+		{"abduction", "Gunmen abducted 20 passengers on the road.",
+			Features{NonState: true, Abducted: true}, Abduction},
+		{"nothing", "The minister visited the region.", Features{}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.f.Hits = hits(lx, tc.text)
+			d := Decide(tc.f)
+			got := d.Label.Sub
+			if d.Abstain {
+				got = ""
+			}
+			if got != tc.want {
+				t.Fatalf("Decide = %q (abstain %v), want %q; why: %q", got, d.Abstain, tc.want, d.Why)
+			}
+			if !d.Abstain && (d.Confidence <= 0 || d.Confidence >= 1 || len(d.Why) == 0) {
+				t.Errorf("confidence %v, why %q: want a value in (0,1) and reasons", d.Confidence, d.Why)
+			}
+		})
+	}
+}
+
+func BenchmarkMatch(b *testing.B) {
+	text := strings.Repeat("According to witnesses, soldiers stormed the village on Tuesday, setting homes ablaze. "+
+		"Les assaillants ont incendié des maisons et enlevé une vingtaine de personnes. ", 24)
+	lx := Default()
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		lx.Match(text)
+	}
+}

@@ -1,0 +1,210 @@
+package classify
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// Version identifies the classifier (lexicon + rules) in extraction reports.
+const Version = "lexicon-rules/1"
+
+// Features is what the classifier knows about one candidate event: the
+// triggers in its sentences, the harms reported and the kinds of actors.
+type Features struct {
+	Hits []Hit
+
+	Killed, Injured, Abducted, Displaced, Structures bool
+	NoCasualties                                     bool // the text says nobody was hurt
+
+	StateForces  bool // a state force takes part
+	NonState     bool // a rebel group, militia or unidentified armed group takes part
+	External     bool // foreign forces or contractors
+	Civilians    bool // civilians are named as targets or victims
+	Protesters   bool
+	Rioters      bool
+	ArmedActors  int // distinct armed actors named
+	ArmedOnArmed bool // an armed actor is the target of another
+}
+
+// Decision is the classifier's verdict on one candidate event.
+type Decision struct {
+	Label      Label
+	Abstain    bool    // no sub-event type fits well enough
+	Confidence float64 // in (0,1): a calibrated-looking share of the best score
+	Scores     map[string]float64
+	Why        []string // the features and words that drove the decision
+	Triggers   []Hit    // the hits that support the chosen label
+}
+
+// remote lists the Explosions/Remote violence sub-types: ACLED codes an event
+// by the weapon when one is used from afar, whoever the victims are.
+var remote = []string{ChemicalWeapon, AirStrike, SuicideBomb, Shelling, RemoteExplosive, Grenade}
+
+// Decide scores every sub-event type from the trigger weights, then applies
+// ACLED's codebook rules as explicit, explained adjustments, and picks the best.
+// It abstains when the best score is weak.
+func Decide(f Features) Decision {
+	score := map[string]float64{}
+	words := map[string][]string{}
+	for _, h := range f.Hits {
+		score[h.Sub] += h.Weight
+		words[h.Sub] = append(words[h.Sub], h.Pattern)
+	}
+	var why []string
+	adjust := func(sub string, by float64, reason string) {
+		if by > 0 && score[sub] == 0 && by < 2 {
+			return // a rule strengthens evidence; it does not invent it
+		}
+		score[sub] += by
+		why = append(why, fmt.Sprintf("%s %+.0f: %s", sub, by, reason))
+	}
+	armed := f.StateForces || f.NonState || f.External
+	hurt := f.Killed || f.Injured
+
+	// Violence against civilians.
+	if f.Civilians && hurt && armed {
+		adjust(Attack, 3, "armed actors killed or injured civilians")
+	} else if hurt && armed && !f.ArmedOnArmed && !f.Protesters {
+		adjust(Attack, 1, "people killed or injured by an armed actor")
+	}
+	if f.Abducted {
+		adjust(Abduction, 2, "people reported abducted")
+	}
+	// Property destruction is Looting/property destruction only when no one is
+	// reported hurt; otherwise the violence against people takes precedence.
+	if f.Structures || f.Displaced {
+		if hurt {
+			adjust(Looting, -3, "people were hurt, so the destruction is part of a violent event")
+			if f.Civilians && armed {
+				adjust(Attack, 1, "homes destroyed while civilians were hurt")
+			}
+		} else if armed && f.Structures {
+			adjust(Looting, 2, "property destroyed with no one reported hurt (ACLED: Looting/property destruction)")
+		}
+	}
+	if !hurt && score[Looting] > 0 && score[Attack] > 0 && score[Attack] < 4 {
+		adjust(Attack, -score[Attack]/2, "no one reported killed or injured")
+	}
+	// Battles need two armed sides.
+	if score[ArmedClash] > 0 {
+		switch {
+		case f.ArmedOnArmed || f.ArmedActors >= 2 && (f.StateForces && f.NonState || !f.Civilians):
+			adjust(ArmedClash, 2, "two armed sides fought")
+		default:
+			adjust(ArmedClash, -2, "only one armed side is named")
+		}
+	}
+	for _, s := range []string{GovRegains, NSAOvertakes} {
+		if score[s] > 0 && score[ArmedClash] > 0 {
+			adjust(s, 1, "territory changed hands after fighting")
+		}
+	}
+	if score[GovRegains] > 0 && !f.StateForces {
+		adjust(GovRegains, -2, "no state force named")
+	}
+	if score[NSAOvertakes] > 0 && !f.NonState {
+		adjust(NSAOvertakes, -2, "no non-state armed group named")
+	}
+	// Remote violence is coded by the weapon.
+	for _, s := range remote {
+		if score[s] >= 3 {
+			adjust(s, 3, "a remote weapon was used (ACLED codes the weapon first)")
+		}
+	}
+	// Demonstrations: the crowd's and the security forces' conduct decide.
+	protest := score[PeacefulProtest] >= 3 || f.Protesters
+	if protest {
+		switch {
+		case score[ExcessiveForce] > 0 || f.Killed && f.StateForces:
+			adjust(ExcessiveForce, 4, "protesters met with lethal force")
+		case score[ProtestIntervention] > 0 || f.StateForces && score[Arrests] > 0:
+			adjust(ProtestIntervention, 4, "security forces intervened in a protest")
+		case score[ViolentDemo] >= 2 || f.Rioters:
+			adjust(ViolentDemo, 3, "demonstrators used violence or destroyed property")
+		}
+		if score[Attack] > 0 && !f.Civilians {
+			adjust(Attack, -score[Attack], "the violence is part of a demonstration")
+		}
+		if score[Looting] > 0 {
+			adjust(Looting, -score[Looting], "destruction by demonstrators is coded as a riot")
+		}
+	} else {
+		for _, s := range []string{ProtestIntervention, ExcessiveForce} {
+			if score[s] > 0 {
+				adjust(s, -score[s], "no demonstration is reported")
+			}
+		}
+		if score[ViolentDemo] > 0 && !f.Rioters && score[ViolentDemo] < 3 {
+			adjust(ViolentDemo, -score[ViolentDemo], "no demonstration or riot is reported")
+		}
+	}
+	if score[MobViolence] > 0 && armed && !f.Rioters {
+		adjust(MobViolence, -1, "organised armed actors are involved")
+	}
+	if score[Arrests] > 0 && !f.StateForces {
+		adjust(Arrests, -1, "no state force named")
+	}
+
+	// Pick the best.
+	type kv struct {
+		sub string
+		v   float64
+	}
+	var all []kv
+	for s, v := range score {
+		if v > 0 {
+			all = append(all, kv{s, v})
+		}
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].v != all[j].v {
+			return all[i].v > all[j].v
+		}
+		return order(all[i].sub) < order(all[j].sub)
+	})
+	d := Decision{Scores: score, Why: why}
+	if len(all) == 0 || all[0].v < 2 {
+		d.Abstain = true
+		d.Why = append(d.Why, "no sub-event type is supported by strong enough triggers")
+		return d
+	}
+	best := all[0]
+	d.Label, _ = LabelOf(best.sub)
+	// Confidence: a softmax over the scores, tempered so that one strong
+	// trigger alone is not certainty.
+	var z float64
+	for _, e := range all {
+		z += math.Exp(e.v / 2)
+	}
+	z += math.Exp(1) // the "none of these" option
+	d.Confidence = math.Round(math.Exp(best.v/2)/z*100) / 100
+	for _, h := range f.Hits {
+		if h.Sub == best.sub {
+			d.Triggers = append(d.Triggers, h)
+		}
+	}
+	d.Why = append([]string{fmt.Sprintf("%s scored %.1f from triggers %q", best.sub, best.v, dedupe(words[best.sub]))}, d.Why...)
+	return d
+}
+
+func order(sub string) int {
+	for i, l := range Taxonomy {
+		if l.Sub == sub {
+			return i
+		}
+	}
+	return len(Taxonomy)
+}
+
+func dedupe(ss []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

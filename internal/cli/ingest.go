@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/vigil-hr/vigil/internal/app"
+	"github.com/vigil-hr/vigil/internal/errs"
+	"github.com/vigil-hr/vigil/internal/intake"
+)
+
+// storeFlags adds the flags every store-backed command shares.
+func storeFlags(fs *flag.FlagSet, e *Env) *app.Config {
+	cfg := &app.Config{DataDir: e.Getenv("VIGIL_DATA"), DB: e.Getenv("VIGIL_DB")}
+	if cfg.DataDir == "" {
+		cfg.DataDir = app.DefaultDataDir
+	}
+	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "`directory` for the embedded database, documents and keys (env VIGIL_DATA)")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "postgres:// `URL` to keep records in PostgreSQL instead (env VIGIL_DB)")
+	return cfg
+}
+
+type ingestLine struct {
+	Input    string   `json:"input"`
+	Document string   `json:"document,omitempty"`
+	SHA256   string   `json:"sha256,omitempty"`
+	Events   []string `json:"events"`
+	Existing bool     `json:"existing,omitempty"`
+	Error    string   `json:"error,omitempty"`
+}
+
+// reportExts are the files a directory walk takes as reports.
+var reportExts = map[string]bool{".txt": true, ".text": true, ".html": true, ".htm": true, ".md": true}
+
+func runIngest(ctx context.Context, e *Env, args []string) error {
+	fset := newFlags(e, "ingest", "vigil ingest [--published YYYY-MM-DD] [--source NAME] [--data DIR] FILE|DIR|- ...",
+		`Store reports, extract their events and keep both. Prints one JSON line per input:
+{"input","document","sha256","events":[ids],"existing"?,"error"?}. The same bytes twice are stored once.
+A directory is read recursively for .txt, .html, .htm and .md files. A bad input is reported and skipped;
+it never changes the store. Exit status 1 if any input failed.`)
+	published := fset.String("published", "", "publication `date` (YYYY-MM-DD) of the reports, when their metadata lacks it")
+	source := fset.String("source", "", "`name` of the source (outlet, organisation, field team)")
+	maxBytes := fset.Int64("max-bytes", intake.DefaultMaxBytes, "largest report accepted, in bytes")
+	cfg := storeFlags(fset, e)
+	inputs, err := parse(fset, args)
+	if err != nil {
+		return err
+	}
+	if len(inputs) == 0 {
+		return usagef("no input given: name files, directories or - for standard input")
+	}
+	pub, err := parsePublished(*published)
+	if err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, *cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+
+	enc := json.NewEncoder(e.Stdout)
+	enc.SetEscapeHTML(false)
+	failed, done := 0, 0
+	start := time.Now()
+	last := start
+	one := func(name string) error {
+		line := ingestOne(ctx, e, a, name, *source, pub, *maxBytes)
+		if line.Error != "" {
+			failed++
+			fmt.Fprintf(e.Stderr, "vigil ingest: %s\n", line.Error)
+		}
+		done++
+		if time.Since(last) > 2*time.Second {
+			last = time.Now()
+			e.Log.Info("ingest progress", "done", done, "failed", failed, "per_second", fmt.Sprintf("%.1f", float64(done)/time.Since(start).Seconds()))
+		}
+		return enc.Encode(line)
+	}
+	for _, in := range inputs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if strings.HasPrefix(in, "http://") || strings.HasPrefix(in, "https://") {
+			failed++
+			msg := fmt.Sprintf("%s: fetching URLs is not supported by this build yet; save the page and ingest the file", in)
+			fmt.Fprintf(e.Stderr, "vigil ingest: %s\n", msg)
+			if err := enc.Encode(ingestLine{Input: in, Events: []string{}, Error: msg}); err != nil {
+				return err
+			}
+			continue
+		}
+		if st, err := os.Stat(in); err == nil && st.IsDir() {
+			err := filepath.WalkDir(in, func(path string, d fs.DirEntry, err error) error {
+				if err != nil {
+					return err
+				}
+				if d.IsDir() {
+					if path != in && strings.HasPrefix(d.Name(), ".") {
+						return filepath.SkipDir
+					}
+					return nil
+				}
+				if !d.Type().IsRegular() || !reportExts[strings.ToLower(filepath.Ext(path))] {
+					return nil
+				}
+				return one(path)
+			})
+			if err != nil {
+				return fmt.Errorf("%s: %w", in, err)
+			}
+			continue
+		}
+		if err := one(in); err != nil {
+			return err
+		}
+	}
+	e.Log.Debug("ingest done", "inputs", done, "failed", failed, "seconds", time.Since(start).Seconds())
+	if failed > 0 {
+		return failedError{failed}
+	}
+	return nil
+}
+
+func ingestOne(ctx context.Context, e *Env, a *app.App, name, source string, pub time.Time, maxBytes int64) ingestLine {
+	line := ingestLine{Input: name, Events: []string{}}
+	doc, err := readDoc(e, name, maxBytes)
+	if err != nil {
+		line.Error = oneLine(err.Error())
+		return line
+	}
+	res, err := a.Ingest(ctx, app.IngestInput{Doc: doc, Source: source, Published: pub})
+	if err != nil {
+		if errs.KindOf(err) == errs.Other {
+			err = fmt.Errorf("%s: %w", name, err)
+		}
+		line.Error = oneLine(err.Error())
+		return line
+	}
+	line.Document, line.SHA256, line.Existing = res.DocumentID, res.DocumentID, res.Existing
+	if res.EventIDs != nil {
+		line.Events = res.EventIDs
+	}
+	return line
+}

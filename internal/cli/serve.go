@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/vigil-hr/vigil/internal/app"
+	"github.com/vigil-hr/vigil/internal/httpapi"
+)
+
+func runServe(ctx context.Context, e *Env, args []string) error {
+	fs := newFlags(e, "serve", "vigil serve [--addr 127.0.0.1:8080] [--data DIR]",
+		`Serve the stored events: a list at /, the JSON API under /api/v1/ (events, events/{id}, documents/{id}),
+and GET /healthz, which answers 200 when the store is ready. Stops cleanly on Ctrl-C or SIGTERM.`)
+	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on")
+	cfg := storeFlags(fs, e)
+	if rest, err := parse(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usagef("takes no arguments, got %q", rest[0])
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	a, err := app.Open(ctx, *cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
+	}
+	srv := &http.Server{
+		Handler:           (&httpapi.Server{Store: a.Store, Log: e.Log}).Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	e.Log.Info("vigil serving", "url", "http://"+ln.Addr().String(), "data", cfg.DataDir)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	case <-ctx.Done():
+		e.Log.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			return fmt.Errorf("shutting down: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,119 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/vigil-hr/vigil/internal/model"
+)
+
+// Cue lexicons for certainty, sources and background. They are regular
+// expressions over the original text, case-insensitive, whole words.
+
+func words(alts ...string) *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(` + strings.Join(alts, "|") + `)(?:$|[^\p{L}\p{N}])`)
+}
+
+// alleged: the text attributes the account to others without verifying it,
+// or someone denies it.
+var allegedRe = words(
+	`allegedly`, `alleged`, `claims?`, `claimed`, `accus(?:e|es|ed|ing|ation|ations)`, `purportedly`,
+	`denie[sd]`, `deny`, `denial`, `rejected the accusations?`, `could not be (?:independently )?verified`,
+	`unverified`, `not independently confirmed`, `is said to have`, `are said to have`, `were said to have`,
+	`présumée?s?`, `présum[ée]s?`, `aurai(?:t|ent) (?:été )?\p{L}+`, `accus(?:e|ent|é|és|ée|ées|ation|ations)`,
+	`affirme(?:nt)?`, `dément(?:i|ent)?`, `démenti`, `n'a pas pu être vérifiée?`, `invérifiable`,
+	`non confirmée?s?`, `selon des (?:témoins|habitants|sources locales)`, `prétendue?s?`,
+)
+
+// confirmed: an authority or independent check confirms the event.
+var confirmedRe = words(
+	`confirmed`, `confirms`, `officially`, `said in a statement`, `in an official statement`,
+	`army said`, `military said`, `government said`, `ministry said`, `the army announced`, `verified by`,
+	`a confirmé`, `ont confirmé`, `confirme(?:nt)?`, `officiellement`, `dans un communiqué`, `communiqué officiel`,
+	`selon l'armée`, `selon les autorités`, `l'armée a annoncé`, `état-major`,
+)
+
+// background: the sentence recalls the past, a pattern or a fear, not the
+// incident being reported.
+var backgroundRe = words(
+	`previously`, `have long`, `has long`, `had long`, `in the past`, `in recent years`, `over the years`,
+	`past (?:few )?(?:years|months)`, `(?:a|the) (?:disturbing )?trend`, `have become common`, `has become common`,
+	`often`, `frequently`, `routinely`, `repeatedly`, `history of`, `similar (?:operations|attacks|incidents|abuses)`,
+	`further attacks`, `fear of`, `calls? for`, `renewed calls`, `investigations? into`, `happen before`,
+	`will come back`, `could happen`, `last year`,
+	`précédemment`, `par le passé`, `ces dernières années`, `depuis des années`,
+	`à plusieurs reprises`, `régulièrement`, `souvent`, `tendance`, `de nouvelles attaques`, `appel(?:le|lent|s)? à`,
+	`depuis des mois`,
+	`enquêtes? (?:indépendantes? )?sur`, `l'an dernier`, `l'année dernière`, `déjà été`, `similaires`,
+)
+
+// sourceEntry is a kind of source and the words that name it.
+type sourceEntry struct {
+	name, kind string
+	re         *regexp.Regexp
+}
+
+var sourceDict = []sourceEntry{
+	{"eyewitnesses", "witness", words(`eye-?witness(?:es)?`, `witness(?:es)?`, `témoins?(?: oculaires?)?`)},
+	{"survivors", "witness", words(`survivors?`, `rescapés?`, `survivants?`)},
+	{"residents", "witness", words(`residents?`, `villagers`, `habitants?`, `villageois`)},
+	{"local sources", "local", words(`local sources`, `local accounts`, `sources locales`, `sources sur place`)},
+	{"local officials", "official", words(`local officials?`, `mayor`, `maire`, `élus? locaux`, `autorités locales`, `préfet`)},
+	{"security sources", "official", words(`security sources?`, `sources? sécuritaires?`, `military sources?`, `sources? militaires?`)},
+	{"army statement", "official", words(`army said`, `military said`, `army statement`, `communiqué de l'armée`, `état-major`, `l'armée a annoncé`)},
+	{"government", "official", words(`government spokes(?:man|woman|person)`, `ministry`, `porte-parole du gouvernement`, `ministère`)},
+	{"NAN", "media", regexp.MustCompile(`\bNAN\b|News Agency of Nigeria`)},
+	{"AFP", "media", regexp.MustCompile(`\bAFP\b|Agence France-Presse`)},
+	{"Reuters", "media", regexp.MustCompile(`\bReuters\b`)},
+	{"AP", "media", regexp.MustCompile(`\bAssociated Press\b|\(AP\)`)},
+	{"RFI", "media", regexp.MustCompile(`\bRFI\b|Radio France Internationale`)},
+	{"BBC", "media", regexp.MustCompile(`\bBBC\b`)},
+	{"Al Jazeera", "media", regexp.MustCompile(`\bAl Jazeera\b`)},
+	{"Studio Tamani", "media", regexp.MustCompile(`\bStudio Tamani\b`)},
+	{"Malijet", "media", regexp.MustCompile(`\bMalijet\b`)},
+	{"Sahara Médias", "media", regexp.MustCompile(`\bSahara M[ée]dias\b`)},
+	{"Jeune Afrique", "media", regexp.MustCompile(`\bJeune Afrique\b`)},
+	{"Le Monde", "media", regexp.MustCompile(`\bLe Monde\b`)},
+	{"Premium Times", "media", regexp.MustCompile(`\bPremium Times\b`)},
+	{"Human Rights Watch", "ngo", regexp.MustCompile(`\bHuman Rights Watch\b|\bHRW\b`)},
+	{"Amnesty International", "ngo", regexp.MustCompile(`\bAmnesty International\b|\bAmnesty\b`)},
+	{"MINUSMA", "official", regexp.MustCompile(`\bMINUSMA\b`)},
+	{"OCHA", "official", regexp.MustCompile(`\bOCHA\b`)},
+	{"UNHCR", "official", regexp.MustCompile(`\bUNHCR\b|\bHCR\b`)},
+	{"human rights organization", "ngo", words(`(?:local )?human rights (?:organi[sz]ation|group)s?`, `rights groups?`, `organisations? de défense des droits`, `association de défense`)},
+}
+
+type cue struct {
+	span model.Span
+	text string
+}
+
+func findCues(re *regexp.Regexp, text string, within model.Span) []cue {
+	seg := text[within.Start:within.End]
+	var out []cue
+	for _, m := range re.FindAllStringSubmatchIndex(seg, -1) {
+		s, e := m[2]+within.Start, m[3]+within.Start
+		out = append(out, cue{model.Span{Start: s, End: e}, text[s:e]})
+	}
+	return out
+}
+
+type sourceHit struct {
+	model.Source
+	span model.Span
+}
+
+func findSources(text string, within model.Span) []sourceHit {
+	var out []sourceHit
+	for _, e := range sourceDict {
+		seg := text[within.Start:within.End]
+		for _, m := range e.re.FindAllStringSubmatchIndex(seg, -1) {
+			s, en := m[0], m[1]
+			if len(m) >= 4 && m[2] >= 0 {
+				s, en = m[2], m[3]
+			}
+			out = append(out, sourceHit{model.Source{Name: e.name, Kind: e.kind}, model.Span{Start: s + within.Start, End: en + within.Start}})
+		}
+	}
+	return out
+}

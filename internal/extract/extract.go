@@ -1,0 +1,227 @@
+// Package extract is Vigil's extraction pipeline: it runs the language
+// layer, geoparser, actor dictionary, date and count finders and the event
+// classifier over one text, groups the sentences that report the same
+// incident, and assembles events whose every field points at the words that
+// support it.
+package extract
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/vigil-hr/vigil/internal/actors"
+	"github.com/vigil-hr/vigil/internal/classify"
+	"github.com/vigil-hr/vigil/internal/geoparse"
+	"github.com/vigil-hr/vigil/internal/model"
+	"github.com/vigil-hr/vigil/internal/nlp"
+	"github.com/vigil-hr/vigil/internal/nlp/counts"
+	"github.com/vigil-hr/vigil/internal/nlp/dates"
+)
+
+// Name and Version identify this extractor in stored reports.
+const (
+	Name    = "vigil-extract"
+	Version = "0.1.0"
+)
+
+// Options steer one extraction.
+type Options struct {
+	Published time.Time // publication date; zero when unknown
+	Lang      string    // "en", "fr", or "" / "auto" to detect
+	Now       time.Time // the clock, for years a text leaves out; zero means time.Now()
+}
+
+// Extractor holds the loaded resources; it is safe for concurrent use.
+type Extractor struct {
+	lex    *classify.Lexicon
+	gaz    *geoparse.Gazetteer
+	geo    *geoparse.Parser
+	actors *actors.Dictionary
+}
+
+// New loads the embedded resources.
+func New() (*Extractor, error) {
+	gaz, err := geoparse.Default()
+	if err != nil {
+		return nil, fmt.Errorf("loading gazetteer: %w", err)
+	}
+	dict, err := actors.Default()
+	if err != nil {
+		return nil, fmt.Errorf("loading actor dictionary: %w", err)
+	}
+	return &Extractor{lex: classify.Default(), gaz: gaz, geo: geoparse.NewParser(gaz), actors: dict}, nil
+}
+
+// FullVersion names the extractor and the versions of its resources.
+func (x *Extractor) FullVersion() string {
+	return fmt.Sprintf("%s/%s (%s; actors %s)", Name, Version, classify.Version, x.actors.Version())
+}
+
+// sentence is one sentence with everything found in it.
+type sentence struct {
+	span       model.Span
+	index      int
+	hits       []classify.Hit
+	dates      []dates.Mention
+	places     []model.Place
+	actors     []actors.Mention
+	harms      []counts.Harm
+	background bool
+	why        string // why it is background
+	score      float64
+}
+
+// Extract runs the pipeline over text. Offsets in the result count code
+// points, as the outside contract requires.
+func (x *Extractor) Extract(text string, opt Options) model.Extraction {
+	lang := opt.Lang
+	if lang == "" || lang == "auto" {
+		lang, _ = nlp.DetectLanguage(text)
+	}
+	res := model.Extraction{Lang: lang, Events: []model.Event{}, Places: []model.Place{}}
+	if !opt.Published.IsZero() {
+		res.Published = opt.Published.Format(time.DateOnly)
+	}
+	now := opt.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	refYear := now.Year()
+	if !opt.Published.IsZero() {
+		refYear = opt.Published.Year()
+	}
+
+	sents := x.analyse(text, lang, opt.Published, refYear)
+	places := x.geo.Parse(text)
+	for _, c := range cluster(sents) {
+		if ev, ok := x.assemble(text, lang, c, opt, sents); ok {
+			res.Events = append(res.Events, ev)
+		}
+	}
+
+	ri := nlp.NewRuneIndex(text)
+	for _, p := range places {
+		p.Start, p.End = ri.Rune(p.Start), ri.Rune(p.End)
+		res.Places = append(res.Places, p)
+	}
+	for i := range res.Events {
+		for j := range res.Events[i].Evidence {
+			e := &res.Events[i].Evidence[j]
+			e.Start, e.End = ri.Rune(e.Start), ri.Rune(e.End)
+		}
+	}
+	return res
+}
+
+var yearRe = regexp.MustCompile(`\b(1[89]\d\d|20\d\d)\b`)
+
+// analyse splits text into sentences and attaches what each one holds.
+func (x *Extractor) analyse(text, lang string, published time.Time, refYear int) []*sentence {
+	spans := nlp.Sentences(text)
+	sents := make([]*sentence, len(spans))
+	for i, sp := range spans {
+		sents[i] = &sentence{span: sp, index: i}
+	}
+	at := func(sp model.Span) *sentence {
+		i := sort.Search(len(sents), func(i int) bool { return sents[i].span.End > sp.Start })
+		if i < len(sents) && sents[i].span.Start <= sp.Start {
+			return sents[i]
+		}
+		return nil
+	}
+	for _, h := range x.lex.Match(text) {
+		if s := at(h.Span); s != nil {
+			s.hits = append(s.hits, h)
+		}
+	}
+	for _, d := range dates.Find(text, lang, published) {
+		if s := at(d.Span); s != nil {
+			s.dates = append(s.dates, d)
+		}
+	}
+	for _, p := range x.geo.Parse(text) {
+		if s := at(model.Span{Start: p.Start, End: p.End}); s != nil {
+			s.places = append(s.places, p)
+		}
+	}
+	for _, m := range x.actors.Find(text) {
+		if s := at(m.Span); s != nil {
+			s.actors = append(s.actors, m)
+		}
+	}
+	for _, h := range counts.FindHarms(text, lang) {
+		if s := at(h.Span); s != nil {
+			s.harms = append(s.harms, h)
+		}
+	}
+	for _, s := range sents {
+		for _, h := range s.hits {
+			s.score += h.Weight
+		}
+		seg := text[s.span.Start:s.span.End]
+		if c := findCues(backgroundRe, text, s.span); len(c) > 0 {
+			s.background, s.why = true, fmt.Sprintf("recalls background (%q)", c[0].text)
+		}
+		// A sentence that dates itself only to earlier years is background.
+		if len(s.dates) == 0 {
+			for _, m := range yearRe.FindAllString(seg, -1) {
+				if y, _ := strconv.Atoi(m); y < refYear {
+					s.background, s.why = true, fmt.Sprintf("refers to %d", y)
+				}
+			}
+		}
+		// So is one whose dates all lie months before publication.
+		if !published.IsZero() && len(s.dates) > 0 {
+			old := true
+			for _, d := range s.dates {
+				if published.Sub(d.Date) < 60*24*time.Hour {
+					old = false
+				}
+			}
+			if old {
+				s.background, s.why = true, "its dates lie months before publication"
+			}
+		}
+	}
+	return sents
+}
+
+// cluster groups event sentences into candidate incidents. The first
+// sentence with strong triggers and a date or place anchors the first
+// incident; a later sentence opens a new one only when it carries triggers
+// and an explicit date more than a day from the current incident's. Other
+// event sentences join the incident before them (or the first one).
+func cluster(sents []*sentence) [][]*sentence {
+	var clusters [][]*sentence
+	var anchors []time.Time
+	for _, s := range sents {
+		if s.background || s.score == 0 && len(s.harms) == 0 {
+			continue
+		}
+		if len(clusters) == 0 {
+			clusters = append(clusters, []*sentence{s})
+			anchors = append(anchors, time.Time{})
+			if len(s.dates) > 0 && s.score >= 2 {
+				anchors[0] = s.dates[0].Date
+			}
+			continue
+		}
+		cur := len(clusters) - 1
+		if s.score >= 2 && len(s.dates) > 0 {
+			d := s.dates[0].Date
+			if anchors[cur].IsZero() {
+				anchors[cur] = d
+			} else if math.Abs(d.Sub(anchors[cur]).Hours()) > 36 {
+				clusters = append(clusters, []*sentence{s})
+				anchors = append(anchors, d)
+				continue
+			}
+		}
+		clusters[cur] = append(clusters[cur], s)
+	}
+	return clusters
+}

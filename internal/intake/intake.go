@@ -1,0 +1,138 @@
+// Package intake turns the bytes of a report into text Vigil can read: it
+// validates them (size, emptiness, binary content, encoding), detects HTML and
+// reduces it to its main text, reads the publication date from metadata and
+// detects the language. Plain text is kept exactly as given, so that offsets
+// into it point at the bytes the user supplied.
+package intake
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vigil-hr/vigil/internal/errs"
+	"github.com/vigil-hr/vigil/internal/nlp"
+)
+
+// DefaultMaxBytes is the largest report intake accepts by default: far above
+// any news article or NGO report in text form, far below what could exhaust a
+// laptop's memory.
+const DefaultMaxBytes = 10 << 20
+
+// Doc is a report reduced to text.
+type Doc struct {
+	Raw            []byte     // the original bytes, as received
+	MediaType      string     // "text/plain" or "text/html"
+	Text           string     // what extraction reads; offsets refer to it
+	Title          string     // from HTML metadata, if any
+	Published      *time.Time // from HTML metadata, if any
+	Lang           string     // "en", "fr" or "" when undetermined
+	LangConfidence float64
+}
+
+// ReadAll reads r up to max bytes. A larger input is an error that names it,
+// and no more than max+1 bytes are ever held in memory.
+func ReadAll(r io.Reader, name string, max int64) ([]byte, error) {
+	if max <= 0 {
+		max = DefaultMaxBytes
+	}
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: read failed: %w", name, err)
+	}
+	if int64(len(data)) > max {
+		return nil, errs.E(errs.Invalid, "%s: is larger than the %s limit for one report", name, humanBytes(max))
+	}
+	return data, nil
+}
+
+// Parse validates raw and reduces it to text. name is only used in errors.
+func Parse(raw []byte, name string) (*Doc, error) {
+	if len(raw) > DefaultMaxBytes {
+		return nil, errs.E(errs.Invalid, "%s: is larger than the %s limit for one report", name, humanBytes(DefaultMaxBytes))
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, errs.E(errs.Invalid, "%s: is empty", name)
+	}
+	if i := bytes.IndexByte(raw, 0); i >= 0 {
+		return nil, errs.E(errs.Invalid, "%s: is binary, not text (NUL byte at offset %d)", name, i)
+	}
+	d := &Doc{Raw: raw, MediaType: "text/plain"}
+	if looksHTML(raw) {
+		d.MediaType = "text/html"
+		h, err := parseHTML(raw)
+		if err != nil {
+			return nil, errs.E(errs.Invalid, "%s: %v", name, err)
+		}
+		d.Text, d.Title, d.Published = h.text, h.title, h.published
+	} else {
+		if !utf8.Valid(raw) {
+			return nil, errs.E(errs.Invalid, "%s: is not valid UTF-8 text (first bad byte at offset %d)", name, firstInvalid(raw))
+		}
+		if ct := http.DetectContentType(raw); !strings.HasPrefix(ct, "text/") {
+			return nil, errs.E(errs.Invalid, "%s: looks like %s, not a text report", name, ct)
+		}
+		if ctrl := controlRatio(raw); ctrl > 0.01 {
+			return nil, errs.E(errs.Invalid, "%s: is binary, not text (%.0f%% control characters)", name, ctrl*100)
+		}
+		d.Text = string(raw)
+	}
+	if strings.TrimSpace(d.Text) == "" {
+		return nil, errs.E(errs.Invalid, "%s: has no readable text", name)
+	}
+	d.Lang, d.LangConfidence = nlp.DetectLanguage(d.Text)
+	return d, nil
+}
+
+// looksHTML sniffs the start of the document for markup.
+func looksHTML(raw []byte) bool {
+	head := raw
+	if len(head) > 1024 {
+		head = head[:1024]
+	}
+	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
+	low := bytes.ToLower(head)
+	for _, p := range []string{"<!doctype html", "<html", "<head", "<body", "<article", "<!--", "<meta", "<p>", "<div", "<title"} {
+		if bytes.HasPrefix(low, []byte(p)) {
+			return true
+		}
+	}
+	return false
+}
+
+func firstInvalid(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+// controlRatio is the share of C0 control characters other than tab, newline,
+// carriage return and form feed.
+func controlRatio(b []byte) float64 {
+	n := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' {
+			n++
+		}
+	}
+	return float64(n) / float64(len(b))
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
