@@ -264,6 +264,17 @@ func (d *Dictionary) Civilians(countryISO3 string) (Actor, bool) {
 	return *a, true
 }
 
+// Unidentified returns the unidentified armed group of a country
+// ("Unidentified Armed Group (Mali)"), which ACLED codes when a report names
+// no perpetrator.
+func (d *Dictionary) Unidentified(countryISO3 string) (Actor, bool) {
+	a, ok := d.byRoleIn("unidentified-armed-group", strings.ToUpper(countryISO3), 0)
+	if !ok {
+		return Actor{}, false
+	}
+	return *a, true
+}
+
 // byRoleIn returns the first actor filling role in iso3 that is active in
 // year (any year when year is 0).
 func (d *Dictionary) byRoleIn(role, iso3 string, year int) (*Actor, bool) {

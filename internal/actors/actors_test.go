@@ -372,3 +372,19 @@ func TestFoldString(t *testing.T) {
 		}
 	}
 }
+
+func TestUnidentified(t *testing.T) {
+	d, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for iso, want := range map[string]string{"MLI": "Unidentified Armed Group (Mali)", "ner": "Unidentified Armed Group (Niger)"} {
+		a, ok := d.Unidentified(iso)
+		if !ok || a.Name != want {
+			t.Errorf("Unidentified(%q) = %q, %v; want %q", iso, a.Name, ok, want)
+		}
+	}
+	if _, ok := d.Unidentified("XXX"); ok {
+		t.Error("Unidentified(XXX) found an actor")
+	}
+}

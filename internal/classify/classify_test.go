@@ -46,15 +46,15 @@ func TestMatch(t *testing.T) {
 		text string
 		want []string // "sub=words" in order
 	}{
-		{"Gunmen set homes ablaze and looted shops.", []string{"Looting/property destruction=set homes ablaze", "Looting/property destruction=looted"}},
+		{"Gunmen stormed the hamlet, setting homes ablaze, and looted shops.", []string{"Attack=stormed", "Looting/property destruction=setting homes ablaze", "Looting/property destruction=looted"}},
 		{"Des hommes armés ont incendié le marché.", []string{"Looting/property destruction=incendié"}},
 		{"A drone strike hit the camp.", []string{"Air/drone strike=drone strike"}},
 		{"Une frappe de drone a touché le camp.", []string{"Air/drone strike=frappe de drone"}},
 		{"Police fired tear gas at protesters.", []string{"Protest with intervention=tear gas", "Peaceful protest=protesters"}},
 		{"They were abducted on Tuesday.", []string{"Abduction/forced disappearance=abducted"}},
-		{"On March 13 the market was quiet.", nil},                         // the month is not a march
-		{"Il est allé au marché de Mopti.", nil},                           // a market is not a march
-		{"L'Africa Corps est arrivé.", nil},                                // corps is not bodies here
+		{"On March 13 the market was quiet.", nil}, // the month is not a march
+		{"Il est allé au marché de Mopti.", nil},   // a market is not a march
+		{"L'Africa Corps est arrivé.", nil},        // corps is not bodies here
 		{"The attackers stormed the village.", []string{"Attack=attackers", "Attack=stormed"}},
 	} {
 		var got []string

@@ -17,14 +17,17 @@ type Features struct {
 	Killed, Injured, Abducted, Displaced, Structures bool
 	NoCasualties                                     bool // the text says nobody was hurt
 
-	StateForces  bool // a state force takes part
-	NonState     bool // a rebel group, militia or unidentified armed group takes part
-	External     bool // foreign forces or contractors
-	Civilians    bool // civilians are named as targets or victims
-	Protesters   bool
-	Rioters      bool
-	ArmedActors  int // distinct armed actors named
-	ArmedOnArmed bool // an armed actor is the target of another
+	StateForces bool // a state force takes part
+	NonState    bool // a rebel group, militia or unidentified armed group takes part
+	External    bool // foreign forces or contractors
+	Civilians   bool // civilians are named as targets or victims
+	Protesters  bool
+	Rioters     bool
+	ArmedActors int // distinct armed actors named
+	// CombatantVictims: those reported killed or injured are soldiers or
+	// fighters, not civilians.
+	CombatantVictims bool
+	ArmedOnArmed     bool // an armed actor is the target of another
 }
 
 // Decision is the classifier's verdict on one candidate event.
@@ -63,7 +66,14 @@ func Decide(f Features) Decision {
 	hurt := f.Killed || f.Injured
 
 	// Violence against civilians.
-	if f.Civilians && hurt && armed {
+	if f.CombatantVictims && !f.Civilians {
+		if score[Attack] > 0 {
+			adjust(Attack, -score[Attack]/2, "those killed or injured are combatants, not civilians")
+		}
+		if f.ArmedActors >= 2 || f.StateForces && f.NonState {
+			adjust(ArmedClash, 2, "combatants of two armed sides were killed or injured")
+		}
+	} else if f.Civilians && hurt && armed {
 		adjust(Attack, 3, "armed actors killed or injured civilians")
 	} else if hurt && armed && !f.ArmedOnArmed && !f.Protesters {
 		adjust(Attack, 1, "people killed or injured by an armed actor")
@@ -95,9 +105,10 @@ func Decide(f Features) Decision {
 			adjust(ArmedClash, -2, "only one armed side is named")
 		}
 	}
+	// A change of territory is coded as such, whatever fighting led to it.
 	for _, s := range []string{GovRegains, NSAOvertakes} {
-		if score[s] > 0 && score[ArmedClash] > 0 {
-			adjust(s, 1, "territory changed hands after fighting")
+		if score[s] >= 3 {
+			adjust(s, math.Max(score[ArmedClash], score[Attack])+1-score[s]+1, "territory changed hands (ACLED codes the change of control)")
 		}
 	}
 	if score[GovRegains] > 0 && !f.StateForces {
@@ -109,25 +120,35 @@ func Decide(f Features) Decision {
 	// Remote violence is coded by the weapon.
 	for _, s := range remote {
 		if score[s] >= 3 {
-			adjust(s, 3, "a remote weapon was used (ACLED codes the weapon first)")
+			adjust(s, math.Max(score[Attack], score[ArmedClash])+3-score[s]+1, "a remote weapon was used (ACLED codes the weapon first)")
 		}
 	}
 	// Demonstrations: the crowd's and the security forces' conduct decide.
 	protest := score[PeacefulProtest] >= 3 || f.Protesters
-	if protest {
+	if protest && score[MobViolence] < 3 {
+		// The whole demonstration's evidence goes to the sub-type its
+		// conduct and the response to it decide.
+		family := score[PeacefulProtest] + score[ProtestIntervention] + score[ExcessiveForce] + score[ViolentDemo]
+		to := func(sub, reason string) { adjust(sub, family+2-score[sub], reason) }
 		switch {
-		case score[ExcessiveForce] > 0 || f.Killed && f.StateForces:
-			adjust(ExcessiveForce, 4, "protesters met with lethal force")
+		case score[ExcessiveForce] > 0 || (f.Killed || f.Injured && score[Attack] >= 2) && f.StateForces:
+			to(ExcessiveForce, "protesters met with lethal force")
 		case score[ProtestIntervention] > 0 || f.StateForces && score[Arrests] > 0:
-			adjust(ProtestIntervention, 4, "security forces intervened in a protest")
-		case score[ViolentDemo] >= 2 || f.Rioters:
-			adjust(ViolentDemo, 3, "demonstrators used violence or destroyed property")
+			to(ProtestIntervention, "security forces intervened in a protest")
+		case score[ViolentDemo] >= 2 || f.Rioters || score[Looting] >= 2:
+			to(ViolentDemo, "demonstrators used violence or destroyed property")
 		}
-		if score[Attack] > 0 && !f.Civilians {
+		if score[Attack] > 0 {
 			adjust(Attack, -score[Attack], "the violence is part of a demonstration")
+		}
+		if score[Arrests] > 0 {
+			adjust(Arrests, -score[Arrests], "arrests at a demonstration are part of the intervention")
 		}
 		if score[Looting] > 0 {
 			adjust(Looting, -score[Looting], "destruction by demonstrators is coded as a riot")
+		}
+		if score[ArmedClash] > 0 {
+			adjust(ArmedClash, -score[ArmedClash], "clashes with demonstrators are part of the demonstration")
 		}
 	} else {
 		for _, s := range []string{ProtestIntervention, ExcessiveForce} {
@@ -139,8 +160,11 @@ func Decide(f Features) Decision {
 			adjust(ViolentDemo, -score[ViolentDemo], "no demonstration or riot is reported")
 		}
 	}
-	if score[MobViolence] > 0 && armed && !f.Rioters {
-		adjust(MobViolence, -1, "organised armed actors are involved")
+	if score[MobViolence] >= 3 {
+		adjust(MobViolence, math.Max(score[Attack], score[ViolentDemo])+1-score[MobViolence]+1, "a crowd attacked people (ACLED: Mob violence)")
+		if score[Attack] > 0 {
+			adjust(Attack, -score[Attack]/2, "the violence was a crowd's, not an organised group's")
+		}
 	}
 	if score[Arrests] > 0 && !f.StateForces {
 		adjust(Arrests, -1, "no state force named")
@@ -178,7 +202,9 @@ func Decide(f Features) Decision {
 		z += math.Exp(e.v / 2)
 	}
 	z += math.Exp(1) // the "none of these" option
-	d.Confidence = math.Round(math.Exp(best.v/2)/z*100) / 100
+	// Until the trained model of issue 4 brings calibration, a lexicon
+	// verdict never claims more than 0.95.
+	d.Confidence = math.Min(0.95, math.Round(math.Exp(best.v/2)/z*100)/100)
 	for _, h := range f.Hits {
 		if h.Sub == best.sub {
 			d.Triggers = append(d.Triggers, h)

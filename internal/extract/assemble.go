@@ -1,8 +1,9 @@
 package extract
 
 import (
-	"fmt"
 	"math"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -64,9 +65,20 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 
 	// Actors.
 	var mentions []actors.Mention
+	var clashSentence bool // one sentence names both sides and a clash
 	for _, s := range c {
+		var state, nonState bool
 		for _, m := range s.actors {
-			mentions = append(mentions, x.actors.Resolve(m, country, year))
+			if m.Generic && objectOfSuspicion(text, m.Span) {
+				continue // "suspected of supporting terrorists" names no participant
+			}
+			r := x.actors.Resolve(m, country, year)
+			mentions = append(mentions, r)
+			state = state || r.Type == typeState || r.Type == typeExternal
+			nonState = nonState || r.Type == typeRebel || r.Type == typePolitical || r.Type == typeIdentity
+		}
+		if state && nonState && slices.ContainsFunc(s.hits, func(h classify.Hit) bool { return h.Sub == classify.ArmedClash }) {
+			clashSentence = true
 		}
 	}
 	if country == "" {
@@ -95,6 +107,7 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 		return h != nil && !h.Negated && (h.Quantity.Best == nil || *h.Quantity.Best > 0)
 	}
 	f.Killed, f.Injured = positive(counts.KindKilled), positive(counts.KindInjured)
+	f.CombatantVictims = victimsAreCombatants(text, harms)
 	f.Abducted, f.Displaced, f.Structures = positive(counts.KindAbducted), positive(counts.KindDisplaced), positive(counts.KindStructures)
 	f.NoCasualties = harms[counts.KindKilled] != nil && harms[counts.KindKilled].Negated
 
@@ -120,9 +133,7 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 			f.ArmedActors++
 		}
 	}
-	if f.StateForces && f.NonState {
-		f.ArmedOnArmed = true
-	}
+	f.ArmedOnArmed = clashSentence
 	if (f.Killed || f.Injured || f.Displaced || f.Abducted) && !f.ArmedOnArmed {
 		f.Civilians = f.Civilians || victimsAreCivilians(text, harms)
 	}
@@ -150,10 +161,10 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 	}
 
 	// Date: the first date in the cluster's strongest sentences.
-	if dm, ok := firstDate(c); ok {
+	if dm, ok := firstDate(c, opt.Published); ok {
 		ev.EventDate = dm.Date.Format(time.DateOnly)
 		ev.DatePrecision = dm.Precision
-		ev.DateYearInferred = dm.YearInferred
+		ev.DateYearInferred = dm.YearInferred && opt.Published.IsZero()
 		add("event_date", dm.Span)
 	} else if !opt.Published.IsZero() {
 		ev.EventDate = opt.Published.Format(time.DateOnly)
@@ -193,23 +204,20 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 	ev.Displaced = count(counts.KindDisplaced)
 	ev.StructuresDestroyed = count(counts.KindStructures)
 
-	// Certainty and sources.
+	// Certainty: a denial, an attribution of blame or an explicit "alleged"
+	// makes it alleged; otherwise an authority's confirmation makes it
+	// confirmed; otherwise resting on claims makes it alleged; otherwise the
+	// source reports it as fact.
 	ev.Certainty = model.CertaintyReported
-	for _, s := range c {
-		if cs := claimCues(text, s.span); len(cs) > 0 {
-			ev.Certainty = model.CertaintyAlleged
-			add("certainty", cs[0].span)
-			break
-		}
-	}
-	if ev.Certainty == model.CertaintyReported {
-		for _, s := range c {
-			if cs := findCues(confirmedRe, text, s.span); len(cs) > 0 {
-				ev.Certainty = model.CertaintyConfirmed
-				add("certainty", cs[0].span)
-				break
-			}
-		}
+	if sp, ok := firstCue(c, func(sp model.Span) []cue { return claimCues(text, allegedRe, sp) }); ok {
+		ev.Certainty = model.CertaintyAlleged
+		add("certainty", sp)
+	} else if sp, ok := firstCue(c, func(sp model.Span) []cue { return findCues(confirmedRe, text, sp) }); ok {
+		ev.Certainty = model.CertaintyConfirmed
+		add("certainty", sp)
+	} else if sp, ok := firstCue(c, func(sp model.Span) []cue { return claimCues(text, claimedRe, sp) }); ok {
+		ev.Certainty = model.CertaintyAlleged
+		add("certainty", sp)
 	}
 	ev.Sources = []model.Source{}
 	srcSeen := map[string]bool{}
@@ -255,16 +263,26 @@ func evidenceOf(ev []model.Evidence, field string) []model.Evidence {
 
 // claimCues finds attribution and hedging cues, leaving out perpetrators'
 // claims of responsibility (those make an event reported, not alleged).
-func claimCues(text string, sp model.Span) []cue {
+func claimCues(text string, re *regexp.Regexp, sp model.Span) []cue {
 	var out []cue
-	for _, c := range findCues(allegedRe, text, sp) {
-		rest := strings.ToLower(text[c.span.End:min(len(text), c.span.End+20)])
-		if strings.HasPrefix(strings.TrimSpace(rest), "responsibility") || strings.HasPrefix(strings.TrimSpace(rest), "la responsabilit") {
+	for _, c := range findCues(re, text, sp) {
+		rest := strings.TrimSpace(strings.ToLower(text[c.span.End:min(len(text), c.span.End+24)]))
+		if strings.HasPrefix(rest, "responsibility") || strings.HasPrefix(rest, "la responsabilit") ||
+			strings.HasPrefix(rest, "the attack") || strings.HasPrefix(rest, "l'attaque") {
 			continue
 		}
 		out = append(out, c)
 	}
 	return out
+}
+
+func firstCue(c []*sentence, find func(model.Span) []cue) (model.Span, bool) {
+	for _, s := range c {
+		if cs := find(s.span); len(cs) > 0 {
+			return cs[0].span, true
+		}
+	}
+	return model.Span{}, false
 }
 
 var civilianNounRe = words(`civilians?`, `villagers`, `residents`, `people`, `persons`, `women`, `children`, `farmers`,
@@ -273,6 +291,24 @@ var civilianNounRe = words(`civilians?`, `villagers`, `residents`, `people`, `pe
 
 var combatantNounRe = words(`soldiers?`, `troops`, `militants?`, `fighters`, `jihadists?`, `terrorists?`, `insurgents`,
 	`gunmen`, `assailants`, `militaires`, `soldats`, `combattants`, `djihadistes`, `terroristes`, `assaillants`)
+
+// victimsAreCombatants reports whether every harm to people names
+// combatants (soldiers, fighters) as those harmed.
+func victimsAreCombatants(text string, harms map[counts.Kind]*counts.Harm) bool {
+	any := false
+	for _, k := range []counts.Kind{counts.KindKilled, counts.KindInjured} {
+		h := harms[k]
+		if h == nil || h.Negated {
+			continue
+		}
+		seg := text[h.Span.Start:h.Span.End]
+		if !combatantNounRe.MatchString(seg) || civilianNounRe.MatchString(seg) {
+			return false
+		}
+		any = true
+	}
+	return any
+}
 
 // victimsAreCivilians reports whether a harm's own words name civilians (and
 // not combatants) as those harmed.
@@ -289,20 +325,28 @@ func victimsAreCivilians(text string, harms map[counts.Kind]*counts.Harm) bool {
 	return false
 }
 
-// firstDate picks the event date: the first date mentioned in the cluster's
-// sentences with triggers, else the first at all.
-func firstDate(c []*sentence) (dm dates.Mention, ok bool) {
-	for pass := 0; pass < 2; pass++ {
-		for _, s := range c {
-			if pass == 0 && s.score < 2 {
+// firstDate picks the event date: the first date of the sentence with the
+// strongest triggers, else the first date in the cluster.
+func firstDate(c []*sentence, published time.Time) (dm dates.Mention, ok bool) {
+	best := -1.0
+	for _, s := range c {
+		for _, d := range s.dates {
+			if isDateline(d, s, published) {
 				continue
 			}
-			if len(s.dates) > 0 {
-				return s.dates[0], true
+			if s.score > best {
+				dm, ok, best = d, true, s.score
 			}
+			break
 		}
 	}
-	return dm, false
+	return dm, ok
+}
+
+// isDateline reports whether a date mention is the report's own dateline or
+// byline date ("Par A. Diallo – 16 mars 2025") rather than the event's.
+func isDateline(d dates.Mention, s *sentence, published time.Time) bool {
+	return s.index <= 3 && !published.IsZero() && d.Date.Equal(published) && !d.Relative && yearRe.MatchString(d.Text)
 }
 
 // location picks where the event happened: the first populated place in the
@@ -373,6 +417,7 @@ func (x *Extractor) countryFromText(text string) string {
 func roles(ms []actors.Mention, l classify.Label, country string, dict *actors.Dictionary, add func(string, model.Span)) []model.Actor {
 	type agg struct {
 		m     actors.Mention
+		tier  int
 		spans []model.Span
 		texts []string
 	}
@@ -383,12 +428,16 @@ func roles(ms []actors.Mention, l classify.Label, country string, dict *actors.D
 		if key == "" {
 			continue
 		}
+		if act, ok := dict.Get(m.ActorID); ok && act.Role == "government" && l.Event != "Strategic developments" {
+			continue // a government that "has yet to comment" takes no part in violence
+		}
 		a := by[key]
 		if a == nil {
-			a = &agg{m: m}
+			a = &agg{m: m, tier: 3}
 			by[key] = a
 			order = append(order, a)
 		}
+		a.tier = min(a.tier, mentionTier(m))
 		a.spans = append(a.spans, m.Span)
 		if !contains(a.texts, m.Text) {
 			a.texts = append(a.texts, m.Text)
@@ -405,6 +454,20 @@ func roles(ms []actors.Mention, l classify.Label, country string, dict *actors.D
 	for _, a := range order {
 		if armedType(a.m.Type) {
 			armed = append(armed, a)
+		}
+	}
+	// An actor the text names outranks one it only hints at ("their Russian
+	// allies"), which outranks one it only describes ("gunmen").
+	tier := func(a *agg) int { return a.tier }
+	slices.SortStableFunc(armed, func(a, b *agg) int { return tier(a) - tier(b) })
+	// A state force leads the foreign forces that back it (ACLED lists the
+	// foreign partner as the associated actor).
+	if len(armed) > 1 && armed[0].m.Type == typeExternal {
+		for i, a := range armed[1:] {
+			if a.m.Type == typeState && tier(a) <= 1 {
+				armed[0], armed[i+1] = armed[i+1], armed[0]
+				break
+			}
 		}
 	}
 	synthetic := func(name, typ string) {
@@ -428,23 +491,55 @@ func roles(ms []actors.Mention, l classify.Label, country string, dict *actors.D
 			name := crowd + " (" + countryShort(dict, country) + ")"
 			out = append(out, model.Actor{Role: "actor1", Name: name, Type: crowd, Country: country})
 		}
-		if len(armed) > 0 && (l.Sub == classify.ProtestIntervention || l.Sub == classify.ExcessiveForce || l.Sub == classify.MobViolence) {
-			put("actor2", armed[0])
+		for _, a := range armed {
+			if a.m.Type == typeState && (l.Sub == classify.ProtestIntervention || l.Sub == classify.ExcessiveForce || l.Sub == classify.ViolentDemo) {
+				put("actor2", a)
+				return out
+			}
+		}
+		if l.Sub == classify.MobViolence {
+			for _, a := range order {
+				if a.m.Type == typeCivilians {
+					put("actor2", a)
+					return out
+				}
+			}
+			if civ, ok := dict.Civilians(country); ok {
+				synthetic(civ.Name, civ.Type)
+			}
 		}
 		return out
 	}
-	if len(armed) == 0 {
-		return out
+	// Who acts first depends on the kind of event: the state in battles and
+	// air strikes, the non-state side when it takes territory or plants a
+	// bomb.
+	prefer := -1
+	switch l.Sub {
+	case classify.NSAOvertakes, classify.RemoteExplosive, classify.SuicideBomb:
+		prefer = 1
+	case classify.GovRegains, classify.AirStrike, classify.ArmedClash, classify.Arrests:
+		prefer = 0
 	}
-	a1 := armed[0]
-	// In battles the state force is conventionally actor1 when named.
-	if l.Event == "Battles" {
+	var a1 *agg
+	if prefer >= 0 {
 		for _, a := range armed {
-			if a.m.Type == typeState {
+			if sideOf(a.m.Type) == prefer {
 				a1 = a
 				break
 			}
 		}
+	}
+	if a1 == nil && prefer == 1 && country != "" && (l.Sub == classify.RemoteExplosive || l.Sub == classify.SuicideBomb) {
+		if uag, ok := dict.Unidentified(country); ok {
+			a1 = &agg{m: actors.Mention{ActorID: uag.ID, Name: uag.Name, Type: uag.Type, Country: uag.Country}}
+			armed = append([]*agg{a1}, armed...)
+		}
+	}
+	if a1 == nil && len(armed) > 0 {
+		a1 = armed[0]
+	}
+	if a1 == nil {
+		return out
 	}
 	put("actor1", a1)
 	var other *agg
@@ -452,7 +547,7 @@ func roles(ms []actors.Mention, l classify.Label, country string, dict *actors.D
 		if a == a1 {
 			continue
 		}
-		if l.Event == "Battles" && sideOf(a.m.Type) != sideOf(a1.m.Type) {
+		if (l.Event == "Battles" || l.Sub == classify.Agreement || l.Event == "Explosions/Remote violence") && sideOf(a.m.Type) != sideOf(a1.m.Type) {
 			if other == nil {
 				other = a
 			}
@@ -479,6 +574,28 @@ func roles(ms []actors.Mention, l classify.Label, country string, dict *actors.D
 		}
 	}
 	return out
+}
+
+var suspicionRe = regexp.MustCompile(`(?i)(suspected of|accused of|accuse us of|supporting|support for|sympathi[sz]ing with|harbou?ring|collaborat\w* with|fighting|fight against|war on|pretext of|against|soupçonn\w+ de|accus\w+ de|complicité avec|complices? des?|soutien aux?|lutte contre|combattre|prétexte de|contre les?)\W+(?:\w+\W+){0,3}$`)
+
+// objectOfSuspicion reports whether a generic mention is the object of a
+// suspicion or of a fight ("suspected of harboring terrorist groups",
+// "la lutte contre les terroristes") rather than a participant.
+func objectOfSuspicion(text string, sp model.Span) bool {
+	from := max(0, sp.Start-60)
+	return suspicionRe.MatchString(text[from:sp.Start])
+}
+
+// mentionTier ranks how firmly a mention names an actor: 0 named, 1 only
+// hinted at ("their Russian allies"), 2 only described ("gunmen").
+func mentionTier(m actors.Mention) int {
+	switch {
+	case m.GenericID != "" || m.Generic:
+		return 2
+	case m.Weak:
+		return 1
+	}
+	return 0
 }
 
 // sideOf groups actor types into the sides of a conflict: the state and

@@ -14,15 +14,21 @@ func words(alts ...string) *regexp.Regexp {
 	return regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(` + strings.Join(alts, "|") + `)(?:$|[^\p{L}\p{N}])`)
 }
 
-// alleged: the text attributes the account to others without verifying it,
-// or someone denies it.
+// alleged (strong): the text says the account is unverified, attributes
+// blame, or someone denies it.
 var allegedRe = words(
-	`allegedly`, `alleged`, `claims?`, `claimed`, `accus(?:e|es|ed|ing|ation|ations)`, `purportedly`,
+	`allegedly`, `alleged`, `accus(?:e|es|ed|ing|ation|ations)`, `purportedly`,
 	`denie[sd]`, `deny`, `denial`, `rejected the accusations?`, `could not be (?:independently )?verified`,
 	`unverified`, `not independently confirmed`, `is said to have`, `are said to have`, `were said to have`,
 	`présumée?s?`, `présum[ée]s?`, `aurai(?:t|ent) (?:été )?\p{L}+`, `accus(?:e|ent|é|és|ée|ées|ation|ations)`,
-	`affirme(?:nt)?`, `dément(?:i|ent)?`, `démenti`, `n'a pas pu être vérifiée?`, `invérifiable`,
-	`non confirmée?s?`, `selon des (?:témoins|habitants|sources locales)`, `prétendue?s?`,
+	`dément(?:i|ent)?`, `démenti`, `n'a pas pu être vérifiée?`, `invérifiable`, `non confirmée?s?`, `prétendue?s?`,
+	`attribuée?s? à`, `attribu(?:ent|e) (?:aux?|à)`, `mis en cause`, `mise en cause`, `imputée?s? à`,
+)
+
+// claimed (weak): the account rests on what witnesses or parties say.
+var claimedRe = words(
+	`claims?`, `claimed`, `affirme(?:nt)?`, `assure(?:nt)?`,
+	`selon (?:des|plusieurs|de nombreux|certains) (?:témoins|habitants|rescapés|survivants|sources locales)`,
 )
 
 // confirmed: an authority or independent check confirms the event.
@@ -45,6 +51,19 @@ var backgroundRe = words(
 	`à plusieurs reprises`, `régulièrement`, `souvent`, `tendance`, `de nouvelles attaques`, `appel(?:le|lent|s)? à`,
 	`depuis des mois`,
 	`enquêtes? (?:indépendantes? )?sur`, `l'an dernier`, `l'année dernière`, `déjà été`, `similaires`,
+)
+
+// nonPolitical: the harm in the sentence comes from nature, an accident or
+// sport, not from political violence.
+var nonPoliticalRe = words(
+	`floods?`, `flooding`, `floodwaters?`, `drown(?:ed|ing)`, `heavy rains?`, `torrential`, `downpours?`,
+	`collapsed`, `landslides?`, `lightning`, `storms?`, `cholera`, `epidemic`, `outbreak`, `road accident`,
+	`crash(?:ed)?`, `capsized`, `wildfire`, `bushfire`, `inondations?`, `crues?`, `pluies diluviennes`,
+	`pluies torrentielles`, `noyée?s?`, `effondr(?:é|ée|és|ées|ement)`, `éboulement`, `accident de (?:la route|la circulation)`,
+	`épidémie`, `naufrage`, `chavir(?:é|ement)`, `foudre`, `intempéries`,
+	`match`, `derby`, `goals?`, `striker`, `penalty`, `league`, `championship`, `tournament`, `kick-?off`,
+	`halftime`, `half-time`, `second half`, `first half`, `tackle`, `footballers?`, `players`, `coach`,
+	`championnat`, `buts?`, `buteur`, `entraîneur`, `joueurs`, `mi-temps`, `coupe d'afrique`, `éliminatoires`,
 )
 
 // sourceEntry is a kind of source and the words that name it.

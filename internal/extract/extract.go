@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -159,6 +160,18 @@ func (x *Extractor) analyse(text, lang string, published time.Time, refYear int)
 		}
 	}
 	for _, s := range sents {
+		if c := findCues(nonPoliticalRe, text, s.span); len(c) > 0 {
+			s.hits, s.harms = nil, nil // floods, accidents and football kill and attack too
+			s.why = fmt.Sprintf("not political violence (%q)", c[0].text)
+		}
+		s.hits = slices.DeleteFunc(s.hits, func(h classify.Hit) bool {
+			for _, hm := range s.harms {
+				if hm.Negated && hm.Span.Start <= h.Span.Start && h.Span.End <= hm.Span.End {
+					return true // "nobody was killed" is no killing
+				}
+			}
+			return false
+		})
 		for _, h := range s.hits {
 			s.score += h.Weight
 		}
@@ -198,8 +211,27 @@ func (x *Extractor) analyse(text, lang string, published time.Time, refYear int)
 func cluster(sents []*sentence) [][]*sentence {
 	var clusters [][]*sentence
 	var anchors []time.Time
+	var lead []*sentence // sentences before the first event sentence
 	for _, s := range sents {
-		if s.background || s.score == 0 && len(s.harms) == 0 {
+		if len(clusters) == 0 && !s.background && s.score < 2 && len(s.harms) == 0 {
+			if len(s.actors) > 0 || len(s.places) > 0 {
+				lead = append(lead, s)
+			}
+			continue
+		}
+		if s.background {
+			continue
+		}
+		if s.score == 0 && len(s.harms) == 0 {
+			// A sentence without triggers right after an event sentence
+			// often carries its date, place or actors ("It happened at dawn
+			// on Thursday 13 March in ...").
+			if n := len(clusters); n > 0 && (len(s.dates) > 0 || len(s.places) > 0 || len(s.actors) > 0) {
+				last := clusters[n-1][len(clusters[n-1])-1]
+				if s.index-last.index <= 2 {
+					clusters[n-1] = append(clusters[n-1], s)
+				}
+			}
 			continue
 		}
 		if len(clusters) == 0 {
@@ -222,6 +254,11 @@ func cluster(sents []*sentence) [][]*sentence {
 			}
 		}
 		clusters[cur] = append(clusters[cur], s)
+	}
+	// The headline and lead summarise the first incident: they name its
+	// perpetrators and place even when they carry no trigger.
+	if len(clusters) > 0 && len(lead) > 0 {
+		clusters[0] = append(lead, clusters[0]...)
 	}
 	return clusters
 }

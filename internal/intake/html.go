@@ -105,7 +105,7 @@ func parseHTML(raw []byte) (*htmlDoc, error) {
 	return d, nil
 }
 
-var boilerRe = regexp.MustCompile(`(?i)(^|[\s_-])(nav|navbar|menu|footer|foot|sidebar|side-bar|aside|cookie|consent|banner|share|sharing|social|related|recommend|comment|comments|advert|ads|ad-|promo|subscribe|newsletter|breadcrumb|masthead|header|widget|popup|modal|tags)([\s_-]|$)`)
+var boilerRe = regexp.MustCompile(`(?i)(^|[\s_-])(nav|navbar|menu|footer|foot|sidebar|side-bar|aside|cookie|consent|banner|share|sharing|social|related|recommend|comment|comments|commentaire|commentaires|advert|advertisement|ad|ads|pub|publicite|promo|partage|abonnement|lire-aussi|a-lire|voir-aussi|read-more|more-stories|subscribe|newsletter|breadcrumb|masthead|header|widget|popup|modal|tags)([\s_-]|$)`)
 
 var dropAtoms = map[atom.Atom]bool{
 	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Iframe: true, atom.Svg: true,

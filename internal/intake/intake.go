@@ -73,11 +73,11 @@ func Parse(raw []byte, name string) (*Doc, error) {
 		if !utf8.Valid(raw) {
 			return nil, errs.E(errs.Invalid, "%s: is not valid UTF-8 text (first bad byte at offset %d)", name, firstInvalid(raw))
 		}
-		if ct := http.DetectContentType(raw); !strings.HasPrefix(ct, "text/") {
-			return nil, errs.E(errs.Invalid, "%s: looks like %s, not a text report", name, ct)
-		}
 		if ctrl := controlRatio(raw); ctrl > 0.01 {
 			return nil, errs.E(errs.Invalid, "%s: is binary, not text (%.0f%% control characters)", name, ctrl*100)
+		}
+		if ct := http.DetectContentType(raw); !strings.HasPrefix(ct, "text/") {
+			return nil, errs.E(errs.Invalid, "%s: looks like %s, not a text report", name, ct)
 		}
 		d.Text = string(raw)
 	}
