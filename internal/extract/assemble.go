@@ -47,8 +47,18 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 		}
 	}
 
-	// Location first: the country decides how generic actors resolve.
-	loc, locSpan := x.location(c, all)
+	// Date and location first: the country decides how generic actors
+	// resolve, and the sentence that dates the incident usually places it.
+	dm, dated := firstDate(c, opt.Published)
+	dateSent := -1
+	if dated {
+		for _, s := range c {
+			if s.span.Start <= dm.Span.Start && dm.Span.End <= s.span.End {
+				dateSent = s.index
+			}
+		}
+	}
+	loc, locSpan := x.location(text, c, all, dateSent)
 	country := ""
 	if loc != nil {
 		ev.Location = loc
@@ -161,7 +171,7 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 	}
 
 	// Date: the first date in the cluster's strongest sentences.
-	if dm, ok := firstDate(c, opt.Published); ok {
+	if dated {
 		ev.EventDate = dm.Date.Format(time.DateOnly)
 		ev.DatePrecision = dm.Precision
 		ev.DateYearInferred = dm.YearInferred && opt.Published.IsZero()
@@ -349,51 +359,71 @@ func isDateline(d dates.Mention, s *sentence, published time.Time) bool {
 	return s.index <= 3 && !published.IsZero() && d.Date.Equal(published) && !d.Relative && yearRe.MatchString(d.Text)
 }
 
-// location picks where the event happened: the first populated place in the
-// cluster's sentences, else the first place in the text outside background
-// sentences; admin units count with lower precision.
-func (x *Extractor) location(c []*sentence, all []*sentence) (*model.Location, model.Span) {
-	pick := func(ss []*sentence) (*model.Place, bool) {
-		var fallback *model.Place
-		for _, s := range ss {
+// location picks where the event happened. Each place in the cluster's
+// sentences is scored: the sentence that dates the incident and strong
+// triggers count for it, a locative cue before it ("in", "à l'ouest de")
+// counts for it, a route or direction cue ("entre", "towards") against it;
+// towns beat regions and countries are never chosen. Without a place in the
+// cluster, the first town elsewhere in the report's non-background text is
+// taken.
+func (x *Extractor) location(text string, c, all []*sentence, dateSent int) (*model.Location, model.Span) {
+	var best *model.Place
+	bestScore := math.Inf(-1)
+	consider := func(s *sentence, p *model.Place, bonus float64) {
+		if p.Latitude == nil || p.FeatureCode == "PCLI" || p.FeatureCode == "CONT" || p.FeatureClass == "" {
+			return
+		}
+		sc := bonus + math.Min(s.score, 6)/3
+		if s.index == dateSent {
+			sc += 3
+		}
+		before := text[max(0, p.Start-40):p.Start]
+		switch {
+		case locativeRe.MatchString(before):
+			sc += 2
+		case routeRe.MatchString(before):
+			sc -= 3
+		}
+		if p.FeatureClass == "P" {
+			sc += 3 // a town or village is what ACLED codes
+		}
+		if sc > bestScore {
+			best, bestScore = p, sc
+		}
+	}
+	for _, s := range c {
+		if s.background {
+			continue
+		}
+		for i := range s.places {
+			consider(s, &s.places[i], 0)
+		}
+	}
+	if best == nil {
+		for _, s := range all {
 			if s.background {
 				continue
 			}
 			for i := range s.places {
-				p := &s.places[i]
-				if p.Latitude == nil {
-					continue
-				}
-				if p.FeatureClass == "P" {
-					return p, true
-				}
-				if fallback == nil && p.FeatureCode != "PCLI" && p.FeatureCode != "CONT" {
-					fallback = p
-				}
+				consider(s, &s.places[i], 0)
 			}
 		}
-		return fallback, fallback != nil
 	}
-	p, ok := pick(c)
-	if !ok || p.FeatureClass != "P" {
-		if q, ok2 := pick(all); ok2 && (!ok || q.FeatureClass == "P") {
-			p, ok = q, true
-		}
-	}
-	if !ok {
+	if best == nil {
 		return nil, model.Span{}
 	}
+	p := best
 	loc := &model.Location{
 		Name: p.Name, GeonameID: p.GeonameID, Latitude: *p.Latitude, Longitude: *p.Longitude,
 		Country: geoparse.CountryName(p.CountryCode), ISO3: geoparse.CountryISO3(p.CountryCode),
 		Admin1: p.Admin1, Admin2: p.Admin2, GeoPrecision: model.GeoTown,
 	}
 	switch {
-	case p.FeatureClass == "P":
-		loc.GeoPrecision = model.GeoTown
 	case p.FeatureCode == "ADM1":
 		loc.GeoPrecision = model.GeoRegion
-	default:
+	case p.FeatureClass != "P":
+		loc.GeoPrecision = model.GeoNear
+	case nearRe.MatchString(text[max(0, p.Start-60):p.Start]):
 		loc.GeoPrecision = model.GeoNear
 	}
 	return loc, model.Span{Start: p.Start, End: p.End}

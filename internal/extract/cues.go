@@ -66,6 +66,48 @@ var nonPoliticalRe = words(
 	`championnat`, `buts?`, `buteur`, `entraîneur`, `joueurs`, `mi-temps`, `coupe d'afrique`, `éliminatoires`,
 )
 
+// datelineRes find the report's own datelines and bylines: where and when it
+// was filed, not where and when the incident happened.
+var datelineRes = []*regexp.Regexp{
+	// OUAGADOUGOU, Nov 18 (Sahel Wire) -   BAMAKO (AFP) -   Niamey, 3 mars (Reuters) –
+	regexp.MustCompile(`(?m)^[ \t]*\p{Lu}[\p{L}'’. -]{1,40},?[ \t]+(?:le[ \t]+)?[^\n(]{0,30}\([^)\n]{1,40}\)[ \t]*[-–—:]`),
+	// Ouagadougou, le 10 septembre 2024    (a line of its own)
+	regexp.MustCompile(`(?m)^[ \t]*\p{Lu}[\p{L}'’ -]{1,40},[ \t]+(?:le[ \t]+)?\d{1,2}(?:er)?[ \t]+\p{L}+[ \t]+\d{4}[ \t]*$`),
+	// Publié le 06/02/2025   Published on 12 March 2025   Mis à jour ...
+	regexp.MustCompile(`(?mi)^[ \t]*(?:publié|mis à jour|published|updated|posted)\b[^\n]{0,60}$`),
+	// By: A. Reporter — 16 mars 2025    Par Awa Dembélé – 16 mars 2025
+	regexp.MustCompile(`(?m)^[ \t]*(?:By|Par)\b:?[^\n]{0,80}$`),
+}
+
+func datelines(text string) []model.Span {
+	var out []model.Span
+	for _, re := range datelineRes {
+		for _, m := range re.FindAllStringIndex(text, -1) {
+			out = append(out, model.Span{Start: m[0], End: m[1]})
+		}
+	}
+	return out
+}
+
+func inside(spans []model.Span, sp model.Span) bool {
+	for _, d := range spans {
+		if d.Start <= sp.Start && sp.End <= d.End {
+			return true
+		}
+	}
+	return false
+}
+
+// locativeRe ends just before a place named as where something happened.
+var locativeRe = regexp.MustCompile(`(?i)(?:\b(?:in|at|near|outside|around|village of|town of|locality of|commune of|district of)|\b(?:à|dans|près de|aux environs de|localité de|village de|commune de|ville de|cercle de)|(?:ouest|est|nord|sud|north|south|east|west|km|kilomètres|kilometres|kilometers)\s+(?:de|d'|of|from))\s+(?:the\s+|la\s+|le\s+)?$`)
+
+// routeRe ends just before a place named only as a route's end or a
+// direction of travel.
+var routeRe = regexp.MustCompile(`(?i)(?:\b(?:between|from|to|towards|toward|linking|road to|entre|vers|et|direction de|en direction de|liaison|axe)|\bfled to|\bfrom)\s+(?:the\s+|la\s+|le\s+)?$`)
+
+// nearRe ends just before a place the event happened near, not in.
+var nearRe = regexp.MustCompile(`(?i)(?:\b(?:near|outside|around|close to|près de|aux environs de|non loin de|à proximité de)|(?:km|kilomètres|kilometres|kilometers)\s+(?:\p{L}+\s+){0,4}(?:de|d'|of|from))\s+(?:the\s+|la\s+|le\s+)?$`)
+
 // sourceEntry is a kind of source and the words that name it.
 type sourceEntry struct {
 	name, kind string

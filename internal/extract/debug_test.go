@@ -21,7 +21,8 @@ func TestDebugSentences(t *testing.T) {
 	pub, _ := time.Parse(time.DateOnly, os.Getenv("VIGIL_DEBUG_PUBLISHED"))
 	x := newExtractor(t)
 	text := string(b)
-	for _, s := range x.analyse(text, "", pub, pub.Year()) {
+	sents, _ := x.analyse(text, "", pub, pub.Year())
+	for _, s := range sents {
 		t.Logf("#%d score=%.0f bg=%v %s | %.80q", s.index, s.score, s.background, s.why, text[s.span.Start:s.span.End])
 		for _, h := range s.hits {
 			t.Logf("    hit %s %q", h.Sub, text[h.Span.Start:h.Span.End])

@@ -96,8 +96,7 @@ func (x *Extractor) Extract(text string, opt Options) model.Extraction {
 		refYear = opt.Published.Year()
 	}
 
-	sents := x.analyse(text, lang, opt.Published, refYear)
-	places := x.geo.Parse(text)
+	sents, places := x.analyse(text, lang, opt.Published, refYear)
 	for _, c := range cluster(sents) {
 		if ev, ok := x.assemble(text, lang, c, opt, sents); ok {
 			res.Events = append(res.Events, ev)
@@ -121,7 +120,8 @@ func (x *Extractor) Extract(text string, opt Options) model.Extraction {
 var yearRe = regexp.MustCompile(`\b(1[89]\d\d|20\d\d)\b`)
 
 // analyse splits text into sentences and attaches what each one holds.
-func (x *Extractor) analyse(text, lang string, published time.Time, refYear int) []*sentence {
+func (x *Extractor) analyse(text, lang string, published time.Time, refYear int) ([]*sentence, []model.Place) {
+	dl := datelines(text)
 	spans := nlp.Sentences(text)
 	sents := make([]*sentence, len(spans))
 	for i, sp := range spans {
@@ -140,12 +140,20 @@ func (x *Extractor) analyse(text, lang string, published time.Time, refYear int)
 		}
 	}
 	for _, d := range dates.Find(text, lang, published) {
+		if inside(dl, d.Span) {
+			continue // when the report was filed, not when the incident happened
+		}
 		if s := at(d.Span); s != nil {
 			s.dates = append(s.dates, d)
 		}
 	}
-	for _, p := range x.geo.Parse(text) {
-		if s := at(model.Span{Start: p.Start, End: p.End}); s != nil {
+	places := x.geo.Parse(text)
+	for _, p := range places {
+		sp := model.Span{Start: p.Start, End: p.End}
+		if inside(dl, sp) {
+			continue // where the report was filed
+		}
+		if s := at(sp); s != nil {
 			s.places = append(s.places, p)
 		}
 	}
@@ -200,7 +208,7 @@ func (x *Extractor) analyse(text, lang string, published time.Time, refYear int)
 			}
 		}
 	}
-	return sents
+	return sents, places
 }
 
 // cluster groups event sentences into candidate incidents. The first

@@ -90,6 +90,8 @@ func TestFindHarms(t *testing.T) {
 		{"Militants kidnapped 20 women near the well.", "en", []harmWant{{KindAbducted, "20", "20", "kidnapped 20 women", false}}},
 		{"It led to the displacement of hundreds of civilians.", "en", []harmWant{{KindDisplaced, "hundreds", "100", "displacement of hundreds of civilians", false}}},
 		{"After the attack thousands fled towards Mopti.", "en", []harmWant{{KindDisplaced, "thousands", "1000", "thousands fled", false}}},
+		{"Des centaines d'habitants ont pris la fuite vers la brousse.", "fr", []harmWant{{KindDisplaced, "Des centaines", "100", "Des centaines d'habitants ont pris la fuite", false}}},
+		{"Les cases ont été livrées aux flammes.", "fr", []harmWant{{KindStructures, "cases", "-", "cases ont été livrées aux flammes", false}}},
 		{"They burned 40 homes and killed several villagers.", "en", []harmWant{
 			{KindStructures, "40", "40", "burned 40 homes", false}, {KindKilled, "several", "10", "killed several villagers", false}}},
 		{"The raid caused the destruction of multiple villages.", "en", []harmWant{{KindStructures, "multiple villages", "-", "destruction of multiple villages", false}}},
