@@ -102,14 +102,14 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 
 	// Harms.
 	var f classify.Features
-	harms := map[counts.Kind]*counts.Harm{}
+	harms := map[counts.Kind]*harmAt{}
 	for _, s := range c {
 		for i := range s.harms {
 			h := &s.harms[i]
 			if prev, ok := harms[h.Kind]; ok && (!prev.Negated || h.Negated) {
 				continue
 			}
-			harms[h.Kind] = h
+			harms[h.Kind] = &harmAt{h, s}
 		}
 	}
 	positive := func(k counts.Kind) bool {
@@ -117,7 +117,7 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 		return h != nil && !h.Negated && (h.Quantity.Best == nil || *h.Quantity.Best > 0)
 	}
 	f.Killed, f.Injured = positive(counts.KindKilled), positive(counts.KindInjured)
-	f.CombatantVictims = victimsAreCombatants(text, harms)
+	f.CombatantVictims = victimsAreCombatants(harms)
 	f.Abducted, f.Displaced, f.Structures = positive(counts.KindAbducted), positive(counts.KindDisplaced), positive(counts.KindStructures)
 	f.NoCasualties = harms[counts.KindKilled] != nil && harms[counts.KindKilled].Negated
 
@@ -145,7 +145,7 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 	}
 	f.ArmedOnArmed = clashSentence
 	if (f.Killed || f.Injured || f.Displaced || f.Abducted) && !f.ArmedOnArmed {
-		f.Civilians = f.Civilians || victimsAreCivilians(text, harms)
+		f.Civilians = f.Civilians || victimsAreCivilians(harms)
 	}
 	for _, s := range c {
 		f.Hits = append(f.Hits, s.hits...)
@@ -219,13 +219,13 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 	// confirmed; otherwise resting on claims makes it alleged; otherwise the
 	// source reports it as fact.
 	ev.Certainty = model.CertaintyReported
-	if sp, ok := firstCue(c, func(sp model.Span) []cue { return claimCues(text, allegedRe, sp) }); ok {
+	if sp, ok := firstCue(c, func(s *sentence) []cue { return claimCues(text, s, cueAlleged) }); ok {
 		ev.Certainty = model.CertaintyAlleged
 		add("certainty", sp)
-	} else if sp, ok := firstCue(c, func(sp model.Span) []cue { return findCues(confirmedRe, text, sp) }); ok {
+	} else if sp, ok := firstCue(c, func(s *sentence) []cue { return cuesOf(text, s, cueConfirmed) }); ok {
 		ev.Certainty = model.CertaintyConfirmed
 		add("certainty", sp)
-	} else if sp, ok := firstCue(c, func(sp model.Span) []cue { return claimCues(text, claimedRe, sp) }); ok {
+	} else if sp, ok := firstCue(c, func(s *sentence) []cue { return claimCues(text, s, cueClaimed) }); ok {
 		ev.Certainty = model.CertaintyAlleged
 		add("certainty", sp)
 	}
@@ -235,12 +235,14 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 		if s.background {
 			continue
 		}
-		for _, h := range findSources(text, s.span) {
-			if !srcSeen[h.Name] {
-				srcSeen[h.Name] = true
-				ev.Sources = append(ev.Sources, h.Source)
-				add("sources", h.span)
+		for _, h := range s.cues {
+			name, ok := strings.CutPrefix(h.Key, sourcePrefix)
+			if !ok || srcSeen[name] {
+				continue
 			}
+			srcSeen[name] = true
+			ev.Sources = append(ev.Sources, model.Source{Name: name, Kind: sourceKind(name)})
+			add("sources", h.Span)
 		}
 	}
 
@@ -273,9 +275,9 @@ func evidenceOf(ev []model.Evidence, field string) []model.Evidence {
 
 // claimCues finds attribution and hedging cues, leaving out perpetrators'
 // claims of responsibility (those make an event reported, not alleged).
-func claimCues(text string, re *regexp.Regexp, sp model.Span) []cue {
+func claimCues(text string, s *sentence, key string) []cue {
 	var out []cue
-	for _, c := range findCues(re, text, sp) {
+	for _, c := range cuesOf(text, s, key) {
 		rest := strings.TrimSpace(strings.ToLower(text[c.span.End:min(len(text), c.span.End+24)]))
 		if strings.HasPrefix(rest, "responsibility") || strings.HasPrefix(rest, "la responsabilit") ||
 			strings.HasPrefix(rest, "the attack") || strings.HasPrefix(rest, "l'attaque") {
@@ -286,53 +288,57 @@ func claimCues(text string, re *regexp.Regexp, sp model.Span) []cue {
 	return out
 }
 
-func firstCue(c []*sentence, find func(model.Span) []cue) (model.Span, bool) {
+func firstCue(c []*sentence, find func(*sentence) []cue) (model.Span, bool) {
 	for _, s := range c {
-		if cs := find(s.span); len(cs) > 0 {
+		if cs := find(s); len(cs) > 0 {
 			return cs[0].span, true
 		}
 	}
 	return model.Span{}, false
 }
 
-var civilianNounRe = words(`civilians?`, `villagers`, `residents`, `people`, `persons`, `women`, `children`, `farmers`,
-	`herders`, `worshippers`, `passengers`, `families`, `inhabitants`, `civils?`, `villageois`, `habitants`, `personnes`,
-	`femmes`, `enfants`, `cultivateurs`, `éleveurs`, `fidèles`, `passagers`, `familles`, `populations?`, `déplacés`)
-
-var combatantNounRe = words(`soldiers?`, `troops`, `militants?`, `fighters`, `jihadists?`, `terrorists?`, `insurgents`,
-	`gunmen`, `assailants`, `militaires`, `soldats`, `combattants`, `djihadistes`, `terroristes`, `assaillants`)
+// nounsIn reports whether the sentence has a cue of kind key inside sp.
+func nounsIn(s *sentence, key string, sp model.Span) bool {
+	for _, h := range s.cues {
+		if h.Key == key && sp.Start <= h.Span.Start && h.Span.End <= sp.End {
+			return true
+		}
+	}
+	return false
+}
 
 // victimsAreCombatants reports whether every harm to people names
 // combatants (soldiers, fighters) as those harmed.
-func victimsAreCombatants(text string, harms map[counts.Kind]*counts.Harm) bool {
-	any := false
+func victimsAreCombatants(harms map[counts.Kind]*harmAt) bool {
+	found := false
 	for _, k := range []counts.Kind{counts.KindKilled, counts.KindInjured} {
 		h := harms[k]
 		if h == nil || h.Negated {
 			continue
 		}
-		seg := text[h.Span.Start:h.Span.End]
-		if !combatantNounRe.MatchString(seg) || civilianNounRe.MatchString(seg) {
+		if !nounsIn(h.s, cueCombatant, h.Span) || nounsIn(h.s, cueCivilian, h.Span) {
 			return false
 		}
-		any = true
+		found = true
 	}
-	return any
+	return found
 }
 
 // victimsAreCivilians reports whether a harm's own words name civilians (and
 // not combatants) as those harmed.
-func victimsAreCivilians(text string, harms map[counts.Kind]*counts.Harm) bool {
+func victimsAreCivilians(harms map[counts.Kind]*harmAt) bool {
 	for _, h := range harms {
-		if h.Negated {
-			continue
-		}
-		sp := h.Span
-		if civilianNounRe.MatchString(text[sp.Start:sp.End]) && !combatantNounRe.MatchString(text[sp.Start:sp.End]) {
+		if !h.Negated && nounsIn(h.s, cueCivilian, h.Span) && !nounsIn(h.s, cueCombatant, h.Span) {
 			return true
 		}
 	}
 	return false
+}
+
+// harmAt is a harm with the sentence it was found in.
+type harmAt struct {
+	*counts.Harm
+	s *sentence
 }
 
 // firstDate picks the event date: the first date of the sentence with the

@@ -2,69 +2,164 @@ package extract
 
 import (
 	"regexp"
-	"strings"
 
 	"github.com/vigil-hr/vigil/internal/model"
+	"github.com/vigil-hr/vigil/internal/nlp/phrase"
 )
 
-// Cue lexicons for certainty, sources and background. They are regular
-// expressions over the original text, case-insensitive, whole words.
+// Cue lexicons for certainty, sources, background and the kind of harm.
+// They are phrase patterns (package phrase) over folded tokens, compiled into
+// one set and matched once per report.
 
-func words(alts ...string) *regexp.Regexp {
-	return regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(` + strings.Join(alts, "|") + `)(?:$|[^\p{L}\p{N}])`)
+// Cue keys.
+const (
+	cueAlleged      = "alleged"      // unverified, blame attributed, or denied
+	cueClaimed      = "claimed"      // resting on what witnesses or parties say
+	cueConfirmed    = "confirmed"    // an authority or independent check confirms
+	cueBackground   = "background"   // the past, a pattern, a fear: not the incident
+	cueNonPolitical = "nonpolitical" // nature, accidents, sport
+	cueCivilian     = "civilian"     // nouns naming civilians
+	cueCombatant    = "combatant"    // nouns naming combatants
+	sourcePrefix    = "source:"      // a named source: source:NAME
+)
+
+var cueEntries = concat(
+	phrase.Words(cueAlleged, "allegedly", "alleged", "purportedly", "denied", "denies", "deny",
+		"denial", "rejected the accusation*", "could not be verified", "could not be independently verified",
+		"unverified", "not independently confirmed", "is said to have", "are said to have", "were said to have",
+		"presume*", "aurait", "auraient", "dement", "dementent", "dementi*", "n a pas pu etre verifie*",
+		"inverifiable", "non confirme*", "pretendu*", "attribue* a", "attribue* au", "attribue* aux",
+		"attribuent a", "attribuent au", "attribuent aux", "mis en cause", "mise en cause", "impute* a"),
+	phrase.Words(cueClaimed, "claim", "claims", "claimed", "affirme", "affirment", "assure", "assurent", "accus*"),
+	phrase.Words(cueClaimed, cross([]string{"selon des", "selon plusieurs", "selon de nombreux", "selon certains"},
+		[]string{"temoins", "habitants", "rescapes", "survivants", "sources locales"})...),
+	phrase.Words(cueConfirmed, "confirmed", "confirms", "officially", "said in a statement",
+		"in an official statement", "army said", "military said", "government said", "ministry said",
+		"the army announced", "verified by", "a confirme", "ont confirme", "confirment", "officiellement",
+		"dans un communique", "communique officiel", "selon l armee", "selon les autorites", "l armee a annonce",
+		"etat major"),
+	phrase.Words(cueBackground, "previously", "have long", "has long", "had long", "in the past",
+		"in recent years", "over the years", "past years", "past few years", "past months", "past few months",
+		"trend", "have become common", "has become common", "often", "frequently", "routinely", "repeatedly",
+		"history of", "similar operations", "similar attacks", "similar incidents", "similar abuses",
+		"further attacks", "fear of", "call for", "calls for", "renewed calls", "investigation into",
+		"investigations into", "happen before", "will come back", "could happen", "last year",
+		"precedemment", "par le passe", "ces dernieres annees", "depuis des annees", "depuis des mois",
+		"a plusieurs reprises", "regulierement", "souvent", "tendance", "de nouvelles attaques", "appel a",
+		"appelle a", "appellent a", "appels a", "enquete sur", "enquetes sur", "enquete independante sur",
+		"enquetes independantes sur", "l an dernier", "l annee derniere", "deja ete", "similaires"),
+	phrase.Words(cueNonPolitical, "flood", "floods", "flooding", "floodwater*", "drowned", "drowning",
+		"heavy rain", "heavy rains", "torrential", "downpour*", "walls collapsed", "house collapsed",
+		"houses collapsed", "landslide*", "struck by lightning", "cholera", "epidemic", "road accident",
+		"crash", "crashed", "capsized", "wildfire", "bushfire", "inondation*", "crue", "crues",
+		"pluies diluviennes", "pluies torrentielles", "noye", "noyes", "noyee", "noyees", "effondrement",
+		"eboulement", "accident de la route", "accident de la circulation", "epidemie", "naufrage", "chavire*",
+		"foudre", "intemperies",
+		"match", "derby", "goal", "goals", "striker", "penalty", "league", "championship", "tournament",
+		"kick off", "kickoff", "halftime", "half time", "second half", "first half", "footballer*",
+		"championnat", "buts", "buteur", "entraineur", "joueurs", "mi temps", "coupe d afrique", "eliminatoires"),
+	phrase.Words(cueCivilian, "civilian", "civilians", "villagers", "residents", "people", "persons", "women",
+		"children", "farmers", "herders", "worshippers", "passengers", "families", "inhabitants", "civil",
+		"civils", "villageois", "habitants", "personnes", "femmes", "enfants", "cultivateurs", "eleveurs",
+		"fideles", "passagers", "familles", "population", "populations", "deplaces"),
+	phrase.Words(cueCombatant, "soldier", "soldiers", "troops", "militant", "militants", "fighters",
+		"jihadist", "jihadists", "terrorist", "terrorists", "insurgents", "gunmen", "assailants", "militaires",
+		"soldats", "combattants", "djihadistes", "jihadistes", "terroristes", "assaillants"),
+	sourceWords("eyewitnesses", "eyewitness", "eyewitnesses", "eye witness*", "witness", "witnesses", "temoin",
+		"temoins", "temoins oculaires"),
+	sourceWords("survivors", "survivor*", "rescape*", "survivant*"),
+	sourceWords("residents", "resident", "residents", "villagers", "habitant", "habitants", "villageois"),
+	sourceWords("local sources", "local sources", "local accounts", "sources locales", "sources sur place"),
+	sourceWords("local officials", "local official*", "mayor", "maire", "elus locaux", "elu local",
+		"autorites locales", "prefet"),
+	sourceWords("security sources", "security source*", "source securitaire", "sources securitaires",
+		"military source*", "source militaire", "sources militaires"),
+	sourceWords("army statement", "army said", "military said", "army statement", "communique de l armee",
+		"etat major", "l armee a annonce"),
+	sourceWords("government", "government spokes*", "ministry", "porte parole du gouvernement", "ministere"),
+	sourceWords("NAN", "=NAN", "News Agency of Nigeria"),
+	sourceWords("AFP", "=AFP", "Agence France Presse"),
+	sourceWords("Reuters", "=Reuters"),
+	sourceWords("AP", "Associated Press"),
+	sourceWords("RFI", "=RFI", "Radio France Internationale"),
+	sourceWords("BBC", "=BBC"),
+	sourceWords("Al Jazeera", "Al Jazeera"),
+	sourceWords("Studio Tamani", "Studio Tamani"),
+	sourceWords("Malijet", "=Malijet"),
+	sourceWords("Sahara Médias", "Sahara Medias"),
+	sourceWords("Jeune Afrique", "Jeune Afrique"),
+	sourceWords("Le Monde", "=Le =Monde"),
+	sourceWords("Premium Times", "Premium Times"),
+	sourceWords("Human Rights Watch", "Human Rights Watch", "=HRW"),
+	sourceWords("Amnesty International", "Amnesty International", "=Amnesty"),
+	sourceWords("MINUSMA", "=MINUSMA"),
+	sourceWords("OCHA", "=OCHA"),
+	sourceWords("UNHCR", "=UNHCR", "=HCR"),
+	sourceWords("human rights organization", "human rights organization*", "human rights organisation*",
+		"human rights group*", "rights group*", "organisation de defense des droits", "organisations de defense des droits",
+		"association de defense"),
+)
+
+// sourceKinds gives each named source its kind.
+var sourceKinds = map[string]string{
+	"eyewitnesses": "witness", "survivors": "witness", "residents": "witness", "local sources": "local",
+	"local officials": "official", "security sources": "official", "army statement": "official",
+	"government": "official", "MINUSMA": "official", "OCHA": "official", "UNHCR": "official",
+	"Human Rights Watch": "ngo", "Amnesty International": "ngo", "human rights organization": "ngo",
 }
 
-// alleged (strong): the text says the account is unverified, attributes
-// blame, or someone denies it.
-var allegedRe = words(
-	`allegedly`, `alleged`, `accus(?:e|es|ed|ing|ation|ations)`, `purportedly`,
-	`denie[sd]`, `deny`, `denial`, `rejected the accusations?`, `could not be (?:independently )?verified`,
-	`unverified`, `not independently confirmed`, `is said to have`, `are said to have`, `were said to have`,
-	`présumée?s?`, `présum[ée]s?`, `aurai(?:t|ent) (?:été )?\p{L}+`, `accus(?:e|ent|é|és|ée|ées|ation|ations)`,
-	`dément(?:i|ent)?`, `démenti`, `n'a pas pu être vérifiée?`, `invérifiable`, `non confirmée?s?`, `prétendue?s?`,
-	`attribuée?s? à`, `attribu(?:ent|e) (?:aux?|à)`, `mis en cause`, `mise en cause`, `imputée?s? à`,
-)
+func sourceKind(name string) string {
+	if k, ok := sourceKinds[name]; ok {
+		return k
+	}
+	return "media"
+}
 
-// claimed (weak): the account rests on what witnesses or parties say.
-var claimedRe = words(
-	`claims?`, `claimed`, `affirme(?:nt)?`, `assure(?:nt)?`,
-	`selon (?:des|plusieurs|de nombreux|certains) (?:témoins|habitants|rescapés|survivants|sources locales)`,
-)
+var cues = func() *phrase.Set {
+	s, err := phrase.CompileIndependent(cueEntries)
+	if err != nil {
+		panic("extract: cue lexicon: " + err.Error())
+	}
+	return s
+}()
 
-// confirmed: an authority or independent check confirms the event.
-var confirmedRe = words(
-	`confirmed`, `confirms`, `officially`, `said in a statement`, `in an official statement`,
-	`army said`, `military said`, `government said`, `ministry said`, `the army announced`, `verified by`,
-	`a confirmé`, `ont confirmé`, `confirme(?:nt)?`, `officiellement`, `dans un communiqué`, `communiqué officiel`,
-	`selon l'armée`, `selon les autorités`, `l'armée a annoncé`, `état-major`,
-)
+func sourceWords(name string, patterns ...string) []phrase.Entry {
+	return phrase.Words(sourcePrefix+name, patterns...)
+}
 
-// background: the sentence recalls the past, a pattern or a fear, not the
-// incident being reported.
-var backgroundRe = words(
-	`previously`, `have long`, `has long`, `had long`, `in the past`, `in recent years`, `over the years`,
-	`past (?:few )?(?:years|months)`, `(?:a|the) (?:disturbing )?trend`, `have become common`, `has become common`,
-	`often`, `frequently`, `routinely`, `repeatedly`, `history of`, `similar (?:operations|attacks|incidents|abuses)`,
-	`further attacks`, `fear of`, `calls? for`, `renewed calls`, `investigations? into`, `happen before`,
-	`will come back`, `could happen`, `last year`,
-	`précédemment`, `par le passé`, `ces dernières années`, `depuis des années`,
-	`à plusieurs reprises`, `régulièrement`, `souvent`, `tendance`, `de nouvelles attaques`, `appel(?:le|lent|s)? à`,
-	`depuis des mois`,
-	`enquêtes? (?:indépendantes? )?sur`, `l'an dernier`, `l'année dernière`, `déjà été`, `similaires`,
-)
+func concat(lists ...[]phrase.Entry) []phrase.Entry {
+	var out []phrase.Entry
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
 
-// nonPolitical: the harm in the sentence comes from nature, an accident or
-// sport, not from political violence.
-var nonPoliticalRe = words(
-	`floods?`, `flooding`, `floodwaters?`, `drown(?:ed|ing)`, `heavy rains?`, `torrential`, `downpours?`,
-	`collapsed`, `landslides?`, `lightning`, `storms?`, `cholera`, `epidemic`, `outbreak`, `road accident`,
-	`crash(?:ed)?`, `capsized`, `wildfire`, `bushfire`, `inondations?`, `crues?`, `pluies diluviennes`,
-	`pluies torrentielles`, `noyée?s?`, `effondr(?:é|ée|és|ées|ement)`, `éboulement`, `accident de (?:la route|la circulation)`,
-	`épidémie`, `naufrage`, `chavir(?:é|ement)`, `foudre`, `intempéries`,
-	`match`, `derby`, `goals?`, `striker`, `penalty`, `league`, `championship`, `tournament`, `kick-?off`,
-	`halftime`, `half-time`, `second half`, `first half`, `tackle`, `footballers?`, `players`, `coach`,
-	`championnat`, `buts?`, `buteur`, `entraîneur`, `joueurs`, `mi-temps`, `coupe d'afrique`, `éliminatoires`,
-)
+func cross(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, x+" "+y)
+		}
+	}
+	return out
+}
+
+type cue struct {
+	span model.Span
+	text string
+}
+
+// cuesOf returns a sentence's cues of one kind.
+func cuesOf(text string, s *sentence, key string) []cue {
+	var out []cue
+	for _, h := range s.cues {
+		if h.Key == key {
+			out = append(out, cue{h.Span, text[h.Span.Start:h.Span.End]})
+		}
+	}
+	return out
+}
 
 // datelineRes find the report's own datelines and bylines: where and when it
 // was filed, not where and when the incident happened.
@@ -107,74 +202,3 @@ var routeRe = regexp.MustCompile(`(?i)(?:\b(?:between|from|to|towards|toward|lin
 
 // nearRe ends just before a place the event happened near, not in.
 var nearRe = regexp.MustCompile(`(?i)(?:\b(?:near|outside|around|close to|près de|aux environs de|non loin de|à proximité de)|(?:km|kilomètres|kilometres|kilometers)\s+(?:\p{L}+\s+){0,4}(?:de|d'|of|from))\s+(?:the\s+|la\s+|le\s+)?$`)
-
-// sourceEntry is a kind of source and the words that name it.
-type sourceEntry struct {
-	name, kind string
-	re         *regexp.Regexp
-}
-
-var sourceDict = []sourceEntry{
-	{"eyewitnesses", "witness", words(`eye-?witness(?:es)?`, `witness(?:es)?`, `témoins?(?: oculaires?)?`)},
-	{"survivors", "witness", words(`survivors?`, `rescapés?`, `survivants?`)},
-	{"residents", "witness", words(`residents?`, `villagers`, `habitants?`, `villageois`)},
-	{"local sources", "local", words(`local sources`, `local accounts`, `sources locales`, `sources sur place`)},
-	{"local officials", "official", words(`local officials?`, `mayor`, `maire`, `élus? locaux`, `autorités locales`, `préfet`)},
-	{"security sources", "official", words(`security sources?`, `sources? sécuritaires?`, `military sources?`, `sources? militaires?`)},
-	{"army statement", "official", words(`army said`, `military said`, `army statement`, `communiqué de l'armée`, `état-major`, `l'armée a annoncé`)},
-	{"government", "official", words(`government spokes(?:man|woman|person)`, `ministry`, `porte-parole du gouvernement`, `ministère`)},
-	{"NAN", "media", regexp.MustCompile(`\bNAN\b|News Agency of Nigeria`)},
-	{"AFP", "media", regexp.MustCompile(`\bAFP\b|Agence France-Presse`)},
-	{"Reuters", "media", regexp.MustCompile(`\bReuters\b`)},
-	{"AP", "media", regexp.MustCompile(`\bAssociated Press\b|\(AP\)`)},
-	{"RFI", "media", regexp.MustCompile(`\bRFI\b|Radio France Internationale`)},
-	{"BBC", "media", regexp.MustCompile(`\bBBC\b`)},
-	{"Al Jazeera", "media", regexp.MustCompile(`\bAl Jazeera\b`)},
-	{"Studio Tamani", "media", regexp.MustCompile(`\bStudio Tamani\b`)},
-	{"Malijet", "media", regexp.MustCompile(`\bMalijet\b`)},
-	{"Sahara Médias", "media", regexp.MustCompile(`\bSahara M[ée]dias\b`)},
-	{"Jeune Afrique", "media", regexp.MustCompile(`\bJeune Afrique\b`)},
-	{"Le Monde", "media", regexp.MustCompile(`\bLe Monde\b`)},
-	{"Premium Times", "media", regexp.MustCompile(`\bPremium Times\b`)},
-	{"Human Rights Watch", "ngo", regexp.MustCompile(`\bHuman Rights Watch\b|\bHRW\b`)},
-	{"Amnesty International", "ngo", regexp.MustCompile(`\bAmnesty International\b|\bAmnesty\b`)},
-	{"MINUSMA", "official", regexp.MustCompile(`\bMINUSMA\b`)},
-	{"OCHA", "official", regexp.MustCompile(`\bOCHA\b`)},
-	{"UNHCR", "official", regexp.MustCompile(`\bUNHCR\b|\bHCR\b`)},
-	{"human rights organization", "ngo", words(`(?:local )?human rights (?:organi[sz]ation|group)s?`, `rights groups?`, `organisations? de défense des droits`, `association de défense`)},
-}
-
-type cue struct {
-	span model.Span
-	text string
-}
-
-func findCues(re *regexp.Regexp, text string, within model.Span) []cue {
-	seg := text[within.Start:within.End]
-	var out []cue
-	for _, m := range re.FindAllStringSubmatchIndex(seg, -1) {
-		s, e := m[2]+within.Start, m[3]+within.Start
-		out = append(out, cue{model.Span{Start: s, End: e}, text[s:e]})
-	}
-	return out
-}
-
-type sourceHit struct {
-	model.Source
-	span model.Span
-}
-
-func findSources(text string, within model.Span) []sourceHit {
-	var out []sourceHit
-	for _, e := range sourceDict {
-		seg := text[within.Start:within.End]
-		for _, m := range e.re.FindAllStringSubmatchIndex(seg, -1) {
-			s, en := m[0], m[1]
-			if len(m) >= 4 && m[2] >= 0 {
-				s, en = m[2], m[3]
-			}
-			out = append(out, sourceHit{model.Source{Name: e.name, Kind: e.kind}, model.Span{Start: s + within.Start, End: en + within.Start}})
-		}
-	}
-	return out
-}

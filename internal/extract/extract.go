@@ -21,6 +21,7 @@ import (
 	"github.com/vigil-hr/vigil/internal/nlp"
 	"github.com/vigil-hr/vigil/internal/nlp/counts"
 	"github.com/vigil-hr/vigil/internal/nlp/dates"
+	"github.com/vigil-hr/vigil/internal/nlp/phrase"
 )
 
 // Name and Version identify this extractor in stored reports.
@@ -71,6 +72,7 @@ type sentence struct {
 	places     []model.Place
 	actors     []actors.Mention
 	harms      []counts.Harm
+	cues       []phrase.Hit
 	background bool
 	why        string // why it is background
 	score      float64
@@ -134,7 +136,13 @@ func (x *Extractor) analyse(text, lang string, published time.Time, refYear int)
 		}
 		return nil
 	}
-	for _, h := range x.lex.Match(text) {
+	doc := phrase.Prepare(text)
+	for _, h := range cues.Find(doc) {
+		if s := at(h.Span); s != nil {
+			s.cues = append(s.cues, h)
+		}
+	}
+	for _, h := range x.lex.MatchDoc(doc) {
 		if s := at(h.Span); s != nil {
 			s.hits = append(s.hits, h)
 		}
@@ -168,7 +176,7 @@ func (x *Extractor) analyse(text, lang string, published time.Time, refYear int)
 		}
 	}
 	for _, s := range sents {
-		if c := findCues(nonPoliticalRe, text, s.span); len(c) > 0 {
+		if c := cuesOf(text, s, cueNonPolitical); len(c) > 0 {
 			s.hits, s.harms = nil, nil // floods, accidents and football kill and attack too
 			s.why = fmt.Sprintf("not political violence (%q)", c[0].text)
 		}
@@ -184,7 +192,7 @@ func (x *Extractor) analyse(text, lang string, published time.Time, refYear int)
 			s.score += h.Weight
 		}
 		seg := text[s.span.Start:s.span.End]
-		if c := findCues(backgroundRe, text, s.span); len(c) > 0 {
+		if c := cuesOf(text, s, cueBackground); len(c) > 0 {
 			s.background, s.why = true, fmt.Sprintf("recalls background (%q)", c[0].text)
 		}
 		// A sentence that dates itself only to earlier years is background.

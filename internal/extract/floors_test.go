@@ -16,5 +16,5 @@ var goldFloors = map[string]float64{
 	"actor1":         0.80,
 	"actor2":         0.88,
 	"fatalities":     0.80,
-	"certainty":      0.88,
+	"certainty":      0.92,
 }
