@@ -53,10 +53,10 @@ type pattern struct {
 // each key instead, for keys that are independent signals.
 type Set struct {
 	independent bool
-	first  map[string][]*pattern // by first folded token
-	prefix []*pattern            // first token is a prefix
-	exact  map[string][]*pattern // first token is exact (original spelling)
-	n      int
+	first       map[string][]*pattern // by first folded token
+	prefix      []*pattern            // first token is a prefix
+	exact       map[string][]*pattern // first token is exact (original spelling)
+	n           int
 }
 
 // Compile builds a Set. A pattern with no word in it is an error.
