@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/vigil-hr/vigil/internal/model"
 	"github.com/vigil-hr/vigil/internal/nlp/phrase"
@@ -165,21 +166,44 @@ func cuesOf(text string, s *sentence, key string) []cue {
 // was filed, not where and when the incident happened.
 var datelineRes = []*regexp.Regexp{
 	// OUAGADOUGOU, Nov 18 (Sahel Wire) -   BAMAKO (AFP) -   Niamey, 3 mars (Reuters) –
-	regexp.MustCompile(`(?m)^[ \t]*\p{Lu}[\p{L}'’. -]{1,40},?[ \t]+(?:le[ \t]+)?[^\n(]{0,30}\([^)\n]{1,40}\)[ \t]*[-–—:]`),
+	regexp.MustCompile(`^[ \t]*(?:\p{Lu}[\p{Lu}'’. -]{1,30}|\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)?)(?:,[ \t]+[^\n(,]{1,20})?[ \t]*\([^)\n]{1,30}\)[ \t]*[-–—:]`),
 	// Ouagadougou, le 10 septembre 2024    (a line of its own)
-	regexp.MustCompile(`(?m)^[ \t]*\p{Lu}[\p{L}'’ -]{1,40},[ \t]+(?:le[ \t]+)?\d{1,2}(?:er)?[ \t]+\p{L}+[ \t]+\d{4}[ \t]*$`),
+	regexp.MustCompile(`^[ \t]*\p{Lu}[\p{L}'’ -]{1,40},[ \t]+(?:le[ \t]+)?\d{1,2}(?:er)?[ \t]+\p{L}+[ \t]+\d{4}[ \t]*$`),
 	// Publié le 06/02/2025   Published on 12 March 2025   Mis à jour ...
-	regexp.MustCompile(`(?mi)^[ \t]*(?:publié|mis à jour|published|updated|posted)\b[^\n]{0,60}$`),
+	regexp.MustCompile(`(?i)^[ \t]*(?:publié|mis à jour|published|updated|posted)(?:[ \t:]|$)[^\n]{0,60}$`),
 	// By: A. Reporter — 16 mars 2025    Par Awa Dembélé – 16 mars 2025
-	regexp.MustCompile(`(?m)^[ \t]*(?:By|Par)\b:?[^\n]{0,80}$`),
+	regexp.MustCompile(`^[ \t]*(?:By|Par)[ \t:][^\n]{0,80}$`),
 }
+
+// datelineLines is how many lines under the headline are looked at for
+// datelines and bylines.
+const datelineLines = 8
 
 func datelines(text string) []model.Span {
 	var out []model.Span
-	for _, re := range datelineRes {
-		for _, m := range re.FindAllStringIndex(text, -1) {
-			out = append(out, model.Span{Start: m[0], End: m[1]})
+	off := 0
+	for n := 0; n < datelineLines && off < len(text); n++ {
+		end := strings.IndexByte(text[off:], '\n')
+		if end < 0 {
+			end = len(text) - off
 		}
+		line := text[off : off+end]
+		for i, re := range datelineRes {
+			probe := line
+			if i == 0 { // a wire dateline opens the first paragraph
+				probe = line[:min(len(line), 100)]
+			} else if len(line) > 160 { // the others are lines of their own
+				break
+			}
+			if m := re.FindStringIndex(probe); m != nil {
+				out = append(out, model.Span{Start: off + m[0], End: off + m[1]})
+				break
+			}
+		}
+		if strings.TrimSpace(line) == "" {
+			n-- // blank lines do not count
+		}
+		off += end + 1
 	}
 	return out
 }

@@ -393,3 +393,25 @@ func BenchmarkExtract(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*len(fx))/b.Elapsed().Seconds(), "articles/s")
 }
+
+func TestDatelines(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"Headline\n\nOUAGADOUGOU, Nov 18 (Sahel Wire) - Gunmen killed 12 people on Saturday in a long first paragraph that goes on and on well past any dateline length limit of the line itself.", []string{"OUAGADOUGOU, Nov 18 (Sahel Wire) -"}},
+		{"COMMUNIQUÉ\nCollectif\nOuagadougou, le 10 septembre 2024\n\nTexte.", []string{"Ouagadougou, le 10 septembre 2024"}},
+		{"Titre\nPublié le 06/02/2025\nTexte.", []string{"Publié le 06/02/2025"}},
+		{"Titre\nPar Awa Dembélé – 16 mars 2025\n", []string{"Par Awa Dembélé – 16 mars 2025"}},
+		{"Soldiers attacked Djibo, Burkina Faso, on 3 March 2025 (local time) - witnesses said.", nil},
+		{strings.Repeat("line\n", 20) + "BAMAKO, Jan 2 (AFP) - late.", nil},
+	} {
+		var got []string
+		for _, sp := range datelines(tc.text) {
+			got = append(got, tc.text[sp.Start:sp.End])
+		}
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("datelines(%.40q) = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
