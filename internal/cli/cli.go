@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 )
 
@@ -34,17 +35,39 @@ type Env struct {
 
 type command struct {
 	name, summary string
+	order         int // position in the help listing
 	run           func(ctx context.Context, e *Env, args []string) error
 }
 
-func commands() []command {
-	return []command{
-		{"extract", "read reports and print the events they describe (stores nothing)", runExtract},
-		{"geoparse", "find place names in text and resolve them to coordinates", runGeoparse},
-		{"ingest", "store reports, extract their events and keep both", runIngest},
-		{"serve", "serve the stored events over HTTP", runServe},
-		{"version", "print Vigil's version", runVersion},
+var registry []command
+
+// register adds a command; each command's file calls it from init.
+func register(c command) {
+	for _, x := range registry {
+		if x.name == c.name {
+			panic("cli: command registered twice: " + c.name)
+		}
 	}
+	registry = append(registry, c)
+}
+
+func commands() []command {
+	out := slices.Clone(registry)
+	slices.SortStableFunc(out, func(a, b command) int {
+		if a.order != b.order {
+			return a.order - b.order
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	return out
+}
+
+func init() {
+	register(command{"extract", "read reports and print the events they describe (stores nothing)", 10, runExtract})
+	register(command{"geoparse", "find place names in text and resolve them to coordinates", 20, runGeoparse})
+	register(command{"ingest", "store reports, extract their events and keep both", 30, runIngest})
+	register(command{"serve", "serve the stored events over HTTP", 40, runServe})
+	register(command{"version", "print Vigil's version", 1000, runVersion})
 }
 
 // usageError marks an error as wrong usage (exit 2).
