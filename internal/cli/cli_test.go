@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigil-hr/vigil/internal/model"
 	"github.com/vigil-hr/vigil/internal/store/sqlite"
@@ -299,5 +300,38 @@ func TestVersion(t *testing.T) {
 	r := run(t, "", nil, "version")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "vigil ") || !strings.Contains(r.stdout, "extractor vigil-extract/") {
 		t.Fatalf("version: %d %q", r.code, r.stdout)
+	}
+}
+
+func TestServeDemo(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan result, 1)
+	go func() {
+		var out, errb bytes.Buffer
+		code := Main(ctx, []string{"serve", "--demo", "--data", dir, "--addr", "127.0.0.1:0"}, &Env{
+			Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" },
+		})
+		done <- result{code, out.String(), errb.String()}
+	}()
+	// The server logs its URL once the demo is loaded; wait for the store
+	// to hold the demo reports, then stop it.
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := os.Stat(filepath.Join(dir, "vigil.db")); err == nil && blobCount(t, dir) >= 30 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	r := <-done
+	if r.code != 0 {
+		t.Fatalf("serve --demo exit %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "demo reports loaded") {
+		t.Errorf("no demo log line: %s", r.stderr)
+	}
+	if n := countDocs(t, dir); n < 30 {
+		t.Errorf("%d demo documents stored, want the team's 30+ reports", n)
 	}
 }

@@ -17,8 +17,10 @@ import (
 func runServe(ctx context.Context, e *Env, args []string) error {
 	fs := newFlags(e, "serve", "vigil serve [--addr 127.0.0.1:8080] [--data DIR]",
 		`Serve the stored events: a list at /, the JSON API under /api/v1/ (events, events/{id}, documents/{id}),
-and GET /healthz, which answers 200 when the store is ready. Stops cleanly on Ctrl-C or SIGTERM.`)
+and GET /healthz, which answers 200 when the store is ready. Stops cleanly on Ctrl-C or SIGTERM.
+With --demo, the demo reports the Vigil team wrote are stored first (once), so there is something to see.`)
 	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on")
+	demo := fs.Bool("demo", false, "first store the demo reports the Vigil team wrote (fiction about real places)")
 	cfg := storeFlags(fs, e)
 	if rest, err := parse(fs, args); err != nil {
 		return err
@@ -32,6 +34,11 @@ and GET /healthz, which answers 200 when the store is ready. Stops cleanly on Ct
 		return err
 	}
 	defer a.Close()
+	if *demo {
+		if err := loadDemo(ctx, e, a); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
