@@ -2,7 +2,6 @@ package extract
 
 import (
 	"math"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/vigil-hr/vigil/internal/model"
 	"github.com/vigil-hr/vigil/internal/nlp/counts"
 	"github.com/vigil-hr/vigil/internal/nlp/dates"
+	"github.com/vigil-hr/vigil/internal/nlp/phrase"
 )
 
 // Actor types, as ACLED names them.
@@ -612,14 +612,28 @@ func roles(ms []actors.Mention, l classify.Label, country string, dict *actors.D
 	return out
 }
 
-var suspicionRe = regexp.MustCompile(`(?i)(suspected of|accused of|accuse us of|supporting|support for|sympathi[sz]ing with|harbou?ring|collaborat\w* with|fighting|fight against|war on|pretext of|against|soupçonn\w+ de|accus\w+ de|complicité avec|complices? des?|soutien aux?|lutte contre|combattre|prétexte de|contre les?)\W+(?:\w+\W+){0,3}$`)
+// suspicion holds the phrases that, just before a generic mention, make it
+// the object of a suspicion or of a fight ("suspected of harboring terrorist
+// groups", "la lutte contre les terroristes") rather than a participant.
+var suspicion = phrase.MustCompile(phrase.Words("suspicion",
+	"suspected of", "accused of", "accuse us of", "accuse them of", "supporting", "support for",
+	"sympathizing with", "sympathising with", "harboring", "harbouring", "collaborating with", "collaboration with",
+	"fighting", "fight against", "war on", "war against", "pretext of", "soupconne* de", "soupconne* d",
+	"accuse* de", "accuse* d", "complicite avec", "complices des", "complices de", "complices du", "soutien aux",
+	"soutien au", "soutien a", "lutte contre", "combattre", "pretexte de", "contre les", "contre le"))
 
 // objectOfSuspicion reports whether a generic mention is the object of a
-// suspicion or of a fight ("suspected of harboring terrorist groups",
-// "la lutte contre les terroristes") rather than a participant.
+// suspicion or of a fight rather than a participant: a suspicion phrase ends
+// at most three words before it.
 func objectOfSuspicion(text string, sp model.Span) bool {
 	from := max(0, sp.Start-60)
-	return suspicionRe.MatchString(text[from:sp.Start])
+	for _, h := range suspicion.FindString(text[from:sp.Start]) {
+		between := text[from+h.Span.End : sp.Start]
+		if len(strings.Fields(between)) <= 3 {
+			return true
+		}
+	}
+	return false
 }
 
 // mentionTier ranks how firmly a mention names an actor: 0 named, 1 only

@@ -415,3 +415,21 @@ func TestDatelines(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkExtractSeed runs the pipeline over the seed report (4.3 KB, a
+// typical news article) when it is there.
+func BenchmarkExtractSeed(b *testing.B) {
+	raw, err := os.ReadFile("../../../shared/seed/nampala.txt")
+	if err != nil {
+		b.Skipf("seed report not available: %v", err)
+	}
+	x := newExtractor(b)
+	text := string(raw)
+	pub := date(b, "2025-03-16")
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		x.Extract(text, Options{Published: pub})
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "articles/s")
+}

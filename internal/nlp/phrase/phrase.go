@@ -54,14 +54,14 @@ type pattern struct {
 type Set struct {
 	independent bool
 	first       map[string][]*pattern // by first folded token
-	prefix      []*pattern            // first token is a prefix
+	prefix      map[string][]*pattern // first token is a prefix: by its first prefixKey bytes
 	exact       map[string][]*pattern // first token is exact (original spelling)
 	n           int
 }
 
 // Compile builds a Set. A pattern with no word in it is an error.
 func Compile(entries []Entry) (*Set, error) {
-	s := &Set{first: map[string][]*pattern{}, exact: map[string][]*pattern{}}
+	s := &Set{first: map[string][]*pattern{}, prefix: map[string][]*pattern{}, exact: map[string][]*pattern{}}
 	for i, e := range entries {
 		p := &pattern{Entry: e}
 		for _, field := range strings.Fields(e.Pattern) {
@@ -82,7 +82,8 @@ func Compile(entries []Entry) (*Set, error) {
 		case t.exact:
 			s.exact[t.s] = append(s.exact[t.s], p)
 		case t.pre:
-			s.prefix = append(s.prefix, p)
+			k := t.s[:min(prefixKey, len(t.s))]
+			s.prefix[k] = append(s.prefix[k], p)
 		default:
 			s.first[t.s] = append(s.first[t.s], p)
 		}
@@ -108,6 +109,10 @@ func MustCompile(entries []Entry) *Set {
 	}
 	return s
 }
+
+// prefixKey is how many leading bytes of a prefix pattern index it: a token
+// can only match prefixes filed under its own first 1, 2 or 3 bytes.
+const prefixKey = 3
 
 // Len returns the number of patterns.
 func (s *Set) Len() int { return s.n }
@@ -206,9 +211,12 @@ func (s *Set) Find(d *Doc) []Hit {
 				}
 			}
 		}
-		consider(s.first[d.toks[i].s])
+		tok := d.toks[i].s
+		consider(s.first[tok])
 		consider(s.exact[d.orig[i]])
-		consider(s.prefix)
+		for k := 1; k <= prefixKey && k <= len(tok); k++ {
+			consider(s.prefix[tok[:k]])
+		}
 		for _, p := range cand {
 			last := d.toks[i+len(p.toks)-1]
 			sp := model.Span{Start: d.folded.Map[d.toks[i].start], End: d.folded.Map[last.end]}
