@@ -149,6 +149,13 @@ func (d *Dictionary) Find(text string) []Mention {
 		}
 		a := &d.actors[r.actor]
 		sp := model.Span{Start: toks[i].start, End: toks[end-1].end}
+		if n := len(out); a.Generic && n > 0 && armed(a.Type) && armed(out[n-1].Type) && isBlank(text[out[n-1].Span.End:sp.Start]) {
+			// "JNIM fighters", "Islamic State militants", "army soldiers": the
+			// generic noun is the head word of the actor just named, not a
+			// second actor.
+			i = end
+			continue
+		}
 		out = append(out, Mention{
 			ActorID: a.ID,
 			Name:    a.Name,
@@ -162,6 +169,25 @@ func (d *Dictionary) Find(text string) []Mention {
 		i = end
 	}
 	return out
+}
+
+// armed reports whether an actor type takes part in violence as an
+// organised force.
+func armed(t string) bool {
+	switch t {
+	case TypeState, TypeRebel, TypePolitical, TypeIdentity, TypeExternal:
+		return true
+	}
+	return false
+}
+
+func isBlank(s string) bool {
+	for _, r := range s {
+		if r != ' ' && r != '\t' && r != '\u00a0' {
+			return false
+		}
+	}
+	return true
 }
 
 // scratch is Find's reusable working memory.

@@ -4,15 +4,25 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 )
 
-// Version identifies the classifier (lexicon + rules) in extraction reports.
-const Version = "lexicon-rules/1"
+// Version identifies the decision procedure (lexicon + model + rules) in
+// extraction reports; the model has its own version.
+const Version = "lexicon-model-rules/2"
+
+// DefaultModelWeight scales the model's probabilities to the lexicon's
+// scores; chosen by measurement (devtools/trainclassifier -sweep).
+const DefaultModelWeight = 6
 
 // Features is what the classifier knows about one candidate event: the
 // triggers in its sentences, the harms reported and the kinds of actors.
 type Features struct {
 	Hits []Hit
+	// Model is the linear model's verdict on the event's sentences; nil
+	// when no model is used. ModelWeight scales its probabilities.
+	Model       *Prediction
+	ModelWeight float64
 
 	Killed, Injured, Abducted, Displaced, Structures bool
 	NoCasualties                                     bool // the text says nobody was hurt
@@ -54,7 +64,21 @@ func Decide(f Features) Decision {
 		score[h.Sub] += h.Weight
 		words[h.Sub] = append(words[h.Sub], h.Pattern)
 	}
+	// lex keeps the triggers' evidence alone: the codebook rules below fire
+	// on what the text says, not on the model's guess.
+	lex := make(map[string]float64, len(score))
+	for k, v := range score {
+		lex[k] = v
+	}
 	var why []string
+	if f.Model != nil {
+		for sub, p := range f.Model.Probs {
+			if sub != NoEvent && p >= 0.05 {
+				score[sub] += f.ModelWeight * p
+			}
+		}
+		why = append(why, fmt.Sprintf("model: %s p=%.2f from %s", f.Model.Label, f.Model.Prob, strings.Join(f.Model.Why, ", ")))
+	}
 	adjust := func(sub string, by float64, reason string) {
 		if by > 0 && score[sub] == 0 && by < 2 {
 			return // a rule strengthens evidence; it does not invent it
@@ -107,7 +131,7 @@ func Decide(f Features) Decision {
 	}
 	// A change of territory is coded as such, whatever fighting led to it.
 	for _, s := range []string{GovRegains, NSAOvertakes} {
-		if score[s] >= 3 {
+		if lex[s] >= 3 {
 			adjust(s, math.Max(score[ArmedClash], score[Attack])+1-score[s]+1, "territory changed hands (ACLED codes the change of control)")
 		}
 	}
@@ -119,13 +143,13 @@ func Decide(f Features) Decision {
 	}
 	// Remote violence is coded by the weapon.
 	for _, s := range remote {
-		if score[s] >= 3 {
+		if lex[s] >= 3 {
 			adjust(s, math.Max(score[Attack], score[ArmedClash])+3-score[s]+1, "a remote weapon was used (ACLED codes the weapon first)")
 		}
 	}
 	// Demonstrations: the crowd's and the security forces' conduct decide.
-	protest := score[PeacefulProtest] >= 3 || f.Protesters
-	if protest && score[MobViolence] < 3 {
+	protest := lex[PeacefulProtest] >= 3 || f.Protesters
+	if protest && lex[MobViolence] < 3 {
 		// The whole demonstration's evidence goes to the sub-type its
 		// conduct and the response to it decide.
 		family := score[PeacefulProtest] + score[ProtestIntervention] + score[ExcessiveForce] + score[ViolentDemo]
@@ -160,7 +184,7 @@ func Decide(f Features) Decision {
 			adjust(ViolentDemo, -score[ViolentDemo], "no demonstration or riot is reported")
 		}
 	}
-	if score[MobViolence] >= 3 {
+	if lex[MobViolence] >= 3 {
 		adjust(MobViolence, math.Max(score[Attack], score[ViolentDemo])+1-score[MobViolence]+1, "a crowd attacked people (ACLED: Mob violence)")
 		if score[Attack] > 0 {
 			adjust(Attack, -score[Attack]/2, "the violence was a crowd's, not an organised group's")
@@ -188,6 +212,11 @@ func Decide(f Features) Decision {
 		return order(all[i].sub) < order(all[j].sub)
 	})
 	d := Decision{Scores: score, Why: why}
+	if f.Model != nil && f.Model.Label == NoEvent && f.Model.Prob >= 0.6 && LexBest(f.Hits) < 4 {
+		d.Abstain = true
+		d.Why = append(d.Why, fmt.Sprintf("the model sees no event (p=%.2f) and the triggers are weak", f.Model.Prob))
+		return d
+	}
 	if len(all) == 0 || all[0].v < 2 {
 		d.Abstain = true
 		d.Why = append(d.Why, "no sub-event type is supported by strong enough triggers")
@@ -212,6 +241,17 @@ func Decide(f Features) Decision {
 	}
 	d.Why = append([]string{fmt.Sprintf("%s scored %.1f from triggers %q", best.sub, best.v, dedupe(words[best.sub]))}, d.Why...)
 	return d
+}
+
+// LexBest is the highest summed trigger weight of any sub-event type.
+func LexBest(hits []Hit) float64 {
+	sum := map[string]float64{}
+	var best float64
+	for _, h := range hits {
+		sum[h.Sub] += h.Weight
+		best = max(best, sum[h.Sub])
+	}
+	return best
 }
 
 func order(sub string) int {

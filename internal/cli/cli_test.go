@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -305,23 +308,38 @@ func TestVersion(t *testing.T) {
 
 func TestServeDemo(t *testing.T) {
 	dir := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	done := make(chan result, 1)
 	go func() {
 		var out, errb bytes.Buffer
-		code := Main(ctx, []string{"serve", "--demo", "--data", dir, "--addr", "127.0.0.1:0"}, &Env{
+		code := Main(ctx, []string{"serve", "--demo", "--data", dir, "--addr", addr}, &Env{
 			Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" },
 		})
 		done <- result{code, out.String(), errb.String()}
 	}()
-	// The server logs its URL once the demo is loaded; wait for the store
-	// to hold the demo reports, then stop it.
+	// The server answers only after the demo is stored.
+	var body string
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		if _, err := os.Stat(filepath.Join(dir, "vigil.db")); err == nil && blobCount(t, dir) >= 30 {
+		resp, err := http.Get("http://" + addr + "/api/v1/events?limit=1")
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			body = string(b)
 			break
 		}
-		time.Sleep(50 * time.Millisecond)
+		select {
+		case r := <-done:
+			t.Fatalf("serve --demo stopped early: exit %d: %s", r.code, r.stderr)
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 	cancel()
 	r := <-done
@@ -330,6 +348,12 @@ func TestServeDemo(t *testing.T) {
 	}
 	if !strings.Contains(r.stderr, "demo reports loaded") {
 		t.Errorf("no demo log line: %s", r.stderr)
+	}
+	var list struct {
+		Total int `json:"total"`
+	}
+	if err := json.Unmarshal([]byte(body), &list); err != nil || list.Total < 25 {
+		t.Errorf("served %q: want the demo's 25+ events", body)
 	}
 	if n := countDocs(t, dir); n < 30 {
 		t.Errorf("%d demo documents stored, want the team's 30+ reports", n)

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -59,10 +60,10 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 		}
 	}
 	loc, locSpan := x.location(text, c, all, dateSent)
-	country := ""
+	country, countryName := "", ""
 	if loc != nil {
 		ev.Location = loc
-		country = loc.ISO3
+		country, countryName = loc.ISO3, loc.Country
 		add("location", locSpan)
 	}
 	year := time.Now().Year()
@@ -70,7 +71,7 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 		year = opt.Published.Year()
 	}
 	if country == "" {
-		country = x.countryFromText(text)
+		country, countryName = x.countryFromText(text)
 	}
 
 	// Actors.
@@ -82,7 +83,7 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 			if m.Generic && objectOfSuspicion(text, m.Span) {
 				continue // "suspected of supporting terrorists" names no participant
 			}
-			r := x.actors.Resolve(m, country, year)
+			r := x.concretize(x.actors.Resolve(m, country, year), country, countryName)
 			mentions = append(mentions, r)
 			state = state || r.Type == typeState || r.Type == typeExternal
 			nonState = nonState || r.Type == typeRebel || r.Type == typePolitical || r.Type == typeIdentity
@@ -150,6 +151,10 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 	for _, s := range c {
 		f.Hits = append(f.Hits, s.hits...)
 	}
+	if x.model != nil {
+		p := x.model.Predict(classify.FeaturizeDoc(phrase.Prepare(clusterText(text, c)), x.lex))
+		f.Model, f.ModelWeight = &p, x.weight
+	}
 	d := classify.Decide(f)
 	if d.Abstain {
 		return ev, false
@@ -158,7 +163,10 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 	// demonstrations need a crowd. A flood or a football match has neither.
 	armed := f.StateForces || f.NonState || f.External
 	demo := d.Label.Event == "Protests" || d.Label.Event == "Riots"
-	if !armed && !demo {
+	// The model may stand in for an actor the dictionary does not know,
+	// when it is sure and some trigger agrees there was violence.
+	modelSure := f.Model != nil && f.Model.Label == d.Label.Sub && f.Model.Prob >= modelGateProb && classify.LexBest(f.Hits) >= 2
+	if !armed && !demo && !modelSure {
 		return ev, false
 	}
 	ev.DisorderType, ev.EventType, ev.SubEventType = d.Label.Disorder, d.Label.Event, d.Label.Sub
@@ -182,7 +190,7 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 		ev.Why = append(ev.Why, "no date in the text: publication date, week precision")
 	}
 
-	ev.Actors = roles(mentions, d.Label, country, x.actors, add)
+	ev.Actors = roles(mentions, d.Label, country, countryName, x, add)
 
 	// Counts.
 	count := func(k counts.Kind) *model.Count {
@@ -261,6 +269,16 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 	sort.SliceStable(evid, func(i, j int) bool { return evid[i].Start < evid[j].Start })
 	ev.Evidence = evid
 	return ev, true
+}
+
+// clusterText joins a cluster's sentences, the text the model reads.
+func clusterText(text string, c []*sentence) string {
+	var b strings.Builder
+	for _, s := range c {
+		b.WriteString(text[s.span.Start:s.span.End])
+		b.WriteByte(' ')
+	}
+	return b.String()
 }
 
 func evidenceOf(ev []model.Evidence, field string) []model.Evidence {
@@ -342,7 +360,8 @@ type harmAt struct {
 }
 
 // firstDate picks the event date: the first date of the sentence with the
-// strongest triggers, else the first date in the cluster.
+// strongest triggers (the lexicon's, so the text decides), else the first
+// date in the cluster.
 func firstDate(c []*sentence, published time.Time) (dm dates.Mention, ok bool) {
 	best := -1.0
 	for _, s := range c {
@@ -350,8 +369,8 @@ func firstDate(c []*sentence, published time.Time) (dm dates.Mention, ok bool) {
 			if isDateline(d, s, published) {
 				continue
 			}
-			if s.score > best {
-				dm, ok, best = d, true, s.score
+			if s.lexScore > best { // the text's own triggers, not the model's guess
+				dm, ok, best = d, true, s.lexScore
 			}
 			break
 		}
@@ -435,14 +454,62 @@ func (x *Extractor) location(text string, c, all []*sentence, dateSent int) (*mo
 	return loc, model.Span{Start: p.Start, End: p.End}
 }
 
-// countryFromText guesses the country from demonyms when no place resolved.
-func (x *Extractor) countryFromText(text string) string {
+// countryFromText guesses the country (ISO3 and name) from demonyms when
+// no place resolved.
+func (x *Extractor) countryFromText(text string) (iso3, name string) {
 	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r > 127) }) {
 		if iso2, ok := geoparse.DemonymCountry(w); ok {
-			return geoparse.CountryISO3(iso2)
+			return geoparse.CountryISO3(iso2), geoparse.CountryName(iso2)
 		}
 	}
-	return ""
+	return "", ""
+}
+
+// generic names of actors by role hint, for countries the dictionary has no
+// entry for: ACLED's naming is systematic.
+var genericNames = map[string]struct{ format, typ string }{
+	"military":                 {"Military Forces of %s", typeState},
+	"national-guard":           {"Military Forces of %s", typeState},
+	"police":                   {"Police Forces of %s", typeState},
+	"gendarmerie":              {"Police Forces of %s", typeState},
+	"government":               {"Government of %s", typeState},
+	"civilians":                {"Civilians (%s)", typeCivilians},
+	"protesters":               {"Protesters (%s)", typeProtester},
+	"rioters":                  {"Rioters (%s)", typeRioters},
+	"unidentified-armed-group": {"Unidentified Armed Group (%s)", typePolitical},
+	"communal-militia":         {"Communal Militia (%s)", typeIdentity},
+}
+
+// concretize names a generic mention the dictionary could not resolve
+// ("Congolese troops" → Military Forces of Democratic Republic of the Congo).
+func (x *Extractor) concretize(m actors.Mention, iso3, name string) actors.Mention {
+	if !m.Generic || name == "" {
+		return m
+	}
+	a, ok := x.actors.Get(m.ActorID)
+	if !ok {
+		return m
+	}
+	g, ok := genericNames[a.RoleHint]
+	if !ok {
+		return m
+	}
+	m.GenericID, m.Generic = m.ActorID, false
+	m.ActorID = ""
+	m.Name, m.Type, m.Country = fmt.Sprintf(g.format, name), g.typ, iso3
+	return m
+}
+
+// civilians returns the civilian actor of a country, from the dictionary or
+// named after the country.
+func (x *Extractor) civilians(iso3, name string) (string, bool) {
+	if civ, ok := x.actors.Civilians(iso3); ok {
+		return civ.Name, true
+	}
+	if name != "" {
+		return fmt.Sprintf("Civilians (%s)", name), true
+	}
+	return "", false
 }
 
 // roles assigns ACLED roles: actor1 the side that acts (the first armed
@@ -450,7 +517,8 @@ func (x *Extractor) countryFromText(text string) string {
 // assumed: order of mention decides), assoc_actor1 an armed ally named with
 // it, actor2 the target: civilians for violence against them, the other
 // armed side in battles, the police for a protest they broke up.
-func roles(ms []actors.Mention, l classify.Label, country string, dict *actors.Dictionary, add func(string, model.Span)) []model.Actor {
+func roles(ms []actors.Mention, l classify.Label, country, countryName string, x *Extractor, add func(string, model.Span)) []model.Actor {
+	dict := x.actors
 	type agg struct {
 		m     actors.Mention
 		tier  int
@@ -524,7 +592,7 @@ func roles(ms []actors.Mention, l classify.Label, country string, dict *actors.D
 			}
 		}
 		if !got && country != "" {
-			name := crowd + " (" + countryShort(dict, country) + ")"
+			name := crowd + " (" + countryShort(dict, country, countryName) + ")"
 			out = append(out, model.Actor{Role: "actor1", Name: name, Type: crowd, Country: country})
 		}
 		for _, a := range armed {
@@ -540,8 +608,8 @@ func roles(ms []actors.Mention, l classify.Label, country string, dict *actors.D
 					return out
 				}
 			}
-			if civ, ok := dict.Civilians(country); ok {
-				synthetic(civ.Name, civ.Type)
+			if name, ok := x.civilians(country, countryName); ok {
+				synthetic(name, typeCivilians)
 			}
 		}
 		return out
@@ -568,6 +636,10 @@ func roles(ms []actors.Mention, l classify.Label, country string, dict *actors.D
 	if a1 == nil && prefer == 1 && country != "" && (l.Sub == classify.RemoteExplosive || l.Sub == classify.SuicideBomb) {
 		if uag, ok := dict.Unidentified(country); ok {
 			a1 = &agg{m: actors.Mention{ActorID: uag.ID, Name: uag.Name, Type: uag.Type, Country: uag.Country}}
+		} else if countryName != "" {
+			a1 = &agg{m: actors.Mention{Name: fmt.Sprintf("Unidentified Armed Group (%s)", countryName), Type: typePolitical, Country: country}}
+		}
+		if a1 != nil {
 			armed = append([]*agg{a1}, armed...)
 		}
 	}
@@ -605,8 +677,8 @@ func roles(ms []actors.Mention, l classify.Label, country string, dict *actors.D
 				return out
 			}
 		}
-		if civ, ok := dict.Civilians(country); ok {
-			synthetic(civ.Name, civ.Type)
+		if name, ok := x.civilians(country, countryName); ok {
+			synthetic(name, typeCivilians)
 		}
 	}
 	return out
@@ -660,11 +732,14 @@ func sideOf(t string) int {
 	return 2
 }
 
-func countryShort(dict *actors.Dictionary, iso3 string) string {
+func countryShort(dict *actors.Dictionary, iso3, name string) string {
 	if civ, ok := dict.Civilians(iso3); ok {
 		if i := strings.Index(civ.Name, "("); i >= 0 {
 			return strings.TrimSuffix(civ.Name[i+1:], ")")
 		}
+	}
+	if name != "" {
+		return name
 	}
 	return iso3
 }

@@ -40,6 +40,8 @@ type Options struct {
 // Extractor holds the loaded resources; it is safe for concurrent use.
 type Extractor struct {
 	lex    *classify.Lexicon
+	model  *classify.Model // nil: lexicon and rules alone
+	weight float64         // how much the model's probabilities count
 	gaz    *geoparse.Gazetteer
 	geo    *geoparse.Parser
 	actors *actors.Dictionary
@@ -55,12 +57,28 @@ func New() (*Extractor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading actor dictionary: %w", err)
 	}
-	return &Extractor{lex: classify.Default(), gaz: gaz, geo: geoparse.NewParser(gaz), actors: dict}, nil
+	model, err := classify.DefaultModel()
+	if err != nil {
+		return nil, fmt.Errorf("loading event-type model: %w", err)
+	}
+	return &Extractor{lex: classify.Default(), model: model, weight: classify.DefaultModelWeight, gaz: gaz, geo: geoparse.NewParser(gaz), actors: dict}, nil
+}
+
+// WithModel returns a copy of x that uses m (nil: no model) with the given
+// weight, for training and evaluation.
+func (x *Extractor) WithModel(m *classify.Model, weight float64) *Extractor {
+	y := *x
+	y.model, y.weight = m, weight
+	return &y
 }
 
 // FullVersion names the extractor and the versions of its resources.
 func (x *Extractor) FullVersion() string {
-	return fmt.Sprintf("%s/%s (%s; actors %s)", Name, Version, classify.Version, x.actors.Version())
+	model := "no model"
+	if x.model != nil {
+		model = x.model.Version
+	}
+	return fmt.Sprintf("%s/%s (%s; %s; actors %s)", Name, Version, classify.Version, model, x.actors.Version())
 }
 
 // sentence is one sentence with everything found in it.
@@ -73,9 +91,11 @@ type sentence struct {
 	actors     []actors.Mention
 	harms      []counts.Harm
 	cues       []phrase.Hit
+	model      *classify.Prediction // the model's verdict on this sentence alone
 	background bool
-	why        string // why it is background
-	score      float64
+	why        string  // why it is background
+	score      float64 // trigger weights plus the model's confident verdict
+	lexScore   float64 // trigger weights alone
 }
 
 // Extract runs the pipeline over text. Offsets in the result count code
@@ -118,6 +138,14 @@ func (x *Extractor) Extract(text string, opt Options) model.Extraction {
 	}
 	return res
 }
+
+// modelSentenceProb is the model probability from which a sentence counts
+// as reporting an event on the model's word alone.
+const modelSentenceProb = 0.6
+
+// modelGateProb is the model probability from which an event needs no
+// actor from the dictionary.
+const modelGateProb = 0.8
 
 var yearRe = regexp.MustCompile(`\b(1[89]\d\d|20\d\d)\b`)
 
@@ -191,6 +219,17 @@ func (x *Extractor) analyse(text, lang string, published time.Time, refYear int)
 		for _, h := range s.hits {
 			s.score += h.Weight
 		}
+		s.lexScore = s.score
+		// The model may see an event where the lexicon has no trigger
+		// (wording it does not list); its confident verdict makes the
+		// sentence an event sentence.
+		if x.model != nil && s.why == "" {
+			p := x.model.Predict(classify.FeaturizeDoc(phrase.Prepare(text[s.span.Start:s.span.End]), x.lex))
+			s.model = &p
+			if !p.Abstain && p.Prob >= modelSentenceProb {
+				s.score += x.weight * p.Prob
+			}
+		}
 		seg := text[s.span.Start:s.span.End]
 		if c := cuesOf(text, s, cueBackground); len(c) > 0 {
 			s.background, s.why = true, fmt.Sprintf("recalls background (%q)", c[0].text)
@@ -259,7 +298,9 @@ func cluster(sents []*sentence) [][]*sentence {
 			continue
 		}
 		cur := len(clusters) - 1
-		if s.score >= 2 && len(s.dates) > 0 {
+		// Only the lexicon's triggers may open a second incident: the
+		// model's verdict on one sentence is not enough to split a report.
+		if s.lexScore >= 2 && len(s.dates) > 0 {
 			d := s.dates[0].Date
 			if anchors[cur].IsZero() {
 				anchors[cur] = d
