@@ -18,6 +18,7 @@ import (
 	"github.com/vigil-hr/vigil/internal/intake"
 	"github.com/vigil-hr/vigil/internal/model"
 	"github.com/vigil-hr/vigil/internal/store"
+	"github.com/vigil-hr/vigil/internal/store/postgres"
 	"github.com/vigil-hr/vigil/internal/store/sqlite"
 )
 
@@ -66,14 +67,20 @@ func Open(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, fmt.Errorf("data directory %s: %w", cfg.DataDir, err)
 	}
 	if cfg.DB != "" {
-		return nil, errs.E(errs.Unavailable, "database %s: the PostgreSQL store is not part of this build yet; leave --db empty to use the embedded SQLite store", redact(cfg.DB))
+		// Records in PostgreSQL; the documents' bytes stay in the data directory.
+		st, err := postgres.Open(ctx, cfg.DB)
+		if err != nil {
+			return nil, fmt.Errorf("opening store: %w", err)
+		}
+		a.Store = st
+	} else {
+		st, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "vigil.db"))
+		if err != nil {
+			return nil, fmt.Errorf("opening store in %s: %w", cfg.DataDir, err)
+		}
+		a.Store = st
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "vigil.db"))
-	if err != nil {
-		return nil, fmt.Errorf("opening store in %s: %w", cfg.DataDir, err)
-	}
-	a.Store = st
-	a.closers = append(a.closers, st.Close)
+	a.closers = append(a.closers, a.Store.Close)
 	bs, err := blob.OpenFS(filepath.Join(cfg.DataDir, "blobs"))
 	if err != nil {
 		return nil, fmt.Errorf("opening document store in %s: %w", cfg.DataDir, err)
