@@ -8,17 +8,12 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"hash/fnv"
 	"log"
 	"os"
-	"path/filepath"
-	"sort"
 	"time"
 
 	"github.com/vigil-hr/vigil/internal/classify"
@@ -33,10 +28,11 @@ func main() {
 	flag.Parse()
 	log.SetFlags(0)
 	start := time.Now()
-	train, dev, test, err := load(*corpus)
+	all, err := classify.ReadCorpus(*corpus)
 	if err != nil {
 		log.Fatal(err)
 	}
+	train, dev, test := classify.Split(all)
 	log.Printf("corpus: %d train, %d dev, %d test", len(train), len(dev), len(test))
 	opt := classify.DefaultTrainOptions
 	opt.Version = fmt.Sprintf("linear/1 (%d training examples)", len(train))
@@ -114,60 +110,4 @@ func main() {
 			}
 		}
 	}
-}
-
-// split assigns an example to train (0-7), dev (8) or test (9) by its id.
-func split(id string) int {
-	h := fnv.New32a()
-	h.Write([]byte(id))
-	return int(h.Sum32() % 10)
-}
-
-func load(dir string) (train, dev, test []classify.Example, err error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.jsonl"))
-	if err != nil || len(files) == 0 {
-		return nil, nil, nil, fmt.Errorf("no corpus files in %s", dir)
-	}
-	sort.Strings(files)
-	seen := map[string]string{}
-	for _, f := range files {
-		fh, err := os.Open(f)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for n := 1; sc.Scan(); n++ {
-			if len(bytes.TrimSpace(sc.Bytes())) == 0 {
-				continue
-			}
-			var ex classify.Example
-			if err := json.Unmarshal(sc.Bytes(), &ex); err != nil {
-				fh.Close()
-				return nil, nil, nil, fmt.Errorf("%s:%d: %v", f, n, err)
-			}
-			if ex.ID == "" || ex.Text == "" {
-				fh.Close()
-				return nil, nil, nil, fmt.Errorf("%s:%d: id and text are required", f, n)
-			}
-			if prev, dup := seen[ex.ID]; dup {
-				fh.Close()
-				return nil, nil, nil, fmt.Errorf("%s:%d: id %q already used in %s", f, n, ex.ID, prev)
-			}
-			seen[ex.ID] = f
-			switch split(ex.ID) {
-			case 8:
-				dev = append(dev, ex)
-			case 9:
-				test = append(test, ex)
-			default:
-				train = append(train, ex)
-			}
-		}
-		fh.Close()
-		if err := sc.Err(); err != nil {
-			return nil, nil, nil, err
-		}
-	}
-	return train, dev, test, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -357,5 +358,43 @@ func TestServeDemo(t *testing.T) {
 	}
 	if n := countDocs(t, dir); n < 30 {
 		t.Errorf("%d demo documents stored, want the team's 30+ reports", n)
+	}
+}
+
+func TestEval(t *testing.T) {
+	dir := t.TempDir()
+	corpus := filepath.Join(dir, "c.jsonl")
+	var lines []string
+	for i := range 60 {
+		lines = append(lines, fmt.Sprintf(`{"id":"t-%d","lang":"en","text":"Gunmen abducted %d passengers on the road near Djibo on Tuesday, residents said.","label":"Abduction/forced disappearance"}`, i, i+2))
+	}
+	os.WriteFile(corpus, []byte(strings.Join(lines, "\n")), 0o644)
+	for _, args := range [][]string{
+		{"eval", "classify", "--split", "all", corpus},
+		{"eval", "extract", "--split", "all", corpus},
+	} {
+		r := run(t, "", nil, args...)
+		if r.code != 0 || !strings.Contains(r.stdout, "weighted-F1=") || !strings.Contains(r.stdout, "Abduction/forced disappearance") {
+			t.Fatalf("%v: exit %d\n%s\n%s", args, r.code, r.stdout, r.stderr)
+		}
+	}
+	r := run(t, "", nil, "eval", "extract", "--gold", "../../testdata/reports")
+	if r.code != 0 || !strings.Contains(r.stdout, "sub_event_type") {
+		t.Fatalf("eval extract --gold: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"eval"}, 2, "name what to evaluate"},
+		{[]string{"eval", "nothing"}, 2, `unknown evaluation "nothing"`},
+		{[]string{"eval", "classify", "--split", "x", corpus}, 2, `split "x"`},
+		{[]string{"eval", "classify", filepath.Join(dir, "missing")}, 1, "missing"},
+	} {
+		r := run(t, "", nil, tc.args...)
+		if r.code != tc.code || !strings.Contains(r.stderr, tc.msg) {
+			t.Errorf("%v: exit %d stderr %q; want %d and %q", tc.args, r.code, r.stderr, tc.code, tc.msg)
+		}
 	}
 }
