@@ -14,7 +14,7 @@ var goldFloors = map[string]float64{
 	"date_precision": 0.96,
 	"location_25km":  0.96,
 	"actor1":         0.80,
-	"actor2":         0.88,
-	"fatalities":     0.80,
+	"actor2":         0.90,
+	"fatalities":     0.92,
 	"certainty":      0.92,
 }

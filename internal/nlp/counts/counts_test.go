@@ -90,6 +90,11 @@ func TestFindHarms(t *testing.T) {
 		{"Militants kidnapped 20 women near the well.", "en", []harmWant{{KindAbducted, "20", "20", "kidnapped 20 women", false}}},
 		{"It led to the displacement of hundreds of civilians.", "en", []harmWant{{KindDisplaced, "hundreds", "100", "displacement of hundreds of civilians", false}}},
 		{"After the attack thousands fled towards Mopti.", "en", []harmWant{{KindDisplaced, "thousands", "1000", "thousands fled", false}}},
+		{"Cinq passagers d'un minibus ont été tués près de Boni.", "fr", []harmWant{{KindKilled, "Cinq", "5", "Cinq passagers d'un minibus ont été tués", false}}},
+		{"Twelve residents of the village were killed.", "en", []harmWant{{KindKilled, "Twelve", "12", "Twelve residents of the village were killed", false}}},
+		{"L'armée dit avoir neutralisé une vingtaine de terroristes.", "fr", []harmWant{{KindKilled, "une vingtaine", "20", "neutralisé une vingtaine de terroristes", false}}},
+		{"Deux éleveurs ont été lynchés par la foule.", "fr", []harmWant{{KindKilled, "Deux", "2", "Deux éleveurs ont été lynchés", false}}},
+		{"Twelve residents and then the mayor was killed.", "en", nil},
 		{"Des centaines d'habitants ont pris la fuite vers la brousse.", "fr", []harmWant{{KindDisplaced, "Des centaines", "100", "Des centaines d'habitants ont pris la fuite", false}}},
 		{"Les cases ont été livrées aux flammes.", "fr", []harmWant{{KindStructures, "cases", "-", "cases ont été livrées aux flammes", false}}},
 		{"They burned 40 homes and killed several villagers.", "en", []harmWant{

@@ -163,15 +163,26 @@ func (s *scanner) harms() []Harm {
 		if np == npCue {
 			bestCue, bestDist = cueStarting(nounAt), 0
 		} else {
-			for p, d := after, 0; p < len(s.ts) && d <= 5; p, d = p+1, d+1 {
+			// Through auxiliaries ("were", "ont été") and at most one short
+			// prepositional phrase after the noun ("cinq passagers d'un
+			// minibus ont été tués", "12 residents of the village were killed").
+			budget := -1
+			for p, d := after, 0; p < len(s.ts) && d <= 8; p, d = p+1, d+1 {
 				if c := cueStarting(p); c >= 0 {
 					if !cs[c].negOnly {
 						bestCue, bestDist = c, d
 					}
 					break
 				}
-				if !auxWords[s.low(p)] {
-					break
+				w := s.low(p)
+				switch {
+				case auxWords[w]:
+				case budget < 0 && d == 0 && np == npPerson && prepositions[w]:
+					budget = 3
+				case budget > 0 && s.ts[p].Kind == nlp.Word && !stopClause[w]:
+					budget--
+				default:
+					p = len(s.ts) // stop
 				}
 			}
 		}

@@ -279,6 +279,32 @@ var cueWords = []cue{
 	{words: []string{"executes"}, kind: KindKilled},
 	{words: []string{"assassines"}, kind: KindKilled},
 	{words: []string{"abattus"}, kind: KindKilled},
+	// "neutralised" is how armies report the enemies they killed; ACLED
+	// counts them as fatalities.
+	{words: []string{"neutralised"}, kind: KindKilled},
+	{words: []string{"neutralized"}, kind: KindKilled},
+	{words: []string{"neutralising"}, kind: KindKilled},
+	{words: []string{"neutralizing"}, kind: KindKilled},
+	{words: []string{"neutralise"}, kind: KindKilled},
+	{words: []string{"neutralises"}, kind: KindKilled},
+	{words: []string{"neutralisees"}, kind: KindKilled},
+	{words: []string{"neutralisant"}, kind: KindKilled},
+	{words: []string{"lynched"}, kind: KindKilled},
+	{words: []string{"lynche"}, kind: KindKilled},
+	{words: []string{"lynches"}, kind: KindKilled},
+	{words: []string{"lynchees"}, kind: KindKilled},
+	{words: []string{"executed"}, kind: KindKilled},
+	{words: []string{"executes"}, kind: KindKilled},
+	{words: []string{"executees"}, kind: KindKilled},
+	{words: []string{"beheaded"}, kind: KindKilled},
+	{words: []string{"decapites"}, kind: KindKilled},
+	{words: []string{"slaughtered"}, kind: KindKilled},
+	{words: []string{"egorges"}, kind: KindKilled},
+	{words: []string{"massacred"}, kind: KindKilled},
+	{words: []string{"beaten", "to", "death"}, kind: KindKilled},
+	{words: []string{"battus", "a", "mort"}, kind: KindKilled},
+	{words: []string{"burned", "alive"}, kind: KindKilled},
+	{words: []string{"brules", "vifs"}, kind: KindKilled},
 	{words: []string{"cadavres"}, kind: KindKilled, noun: true},
 	{words: []string{"corps"}, kind: KindKilled, noun: true},
 	{words: []string{"peri"}, kind: KindKilled},
@@ -384,6 +410,19 @@ var cueWords = []cue{
 	{words: []string{"mis", "le", "feu"}, kind: KindStructures},
 	{words: []string{"mettant", "le", "feu"}, kind: KindStructures},
 	{words: []string{"en", "cendres"}, kind: KindStructures},
+}
+
+// prepositions open the short phrase a count's noun may carry before its
+// cue: "passagers d'un minibus ont été tués".
+var prepositions = map[string]bool{
+	"of": true, "from": true, "in": true, "at": true, "de": true, "d'": true, "du": true, "des": true, "a": true,
+	"en": true, "dans": true,
+}
+
+// stopClause ends that phrase: a new clause or a conjunction.
+var stopClause = map[string]bool{
+	"and": true, "but": true, "who": true, "which": true, "that": true, "et": true, "mais": true, "qui": true,
+	"que": true, "dont": true, "when": true, "while": true, "lorsque": true, "quand": true,
 }
 
 // negators open a negated count: "no one was killed", "aucune victime".
