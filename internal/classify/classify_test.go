@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -120,5 +121,34 @@ func BenchmarkMatch(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		lx.Match(text)
+	}
+}
+
+func TestReadCorpusGroupsTranslations(t *testing.T) {
+	dir := t.TempDir()
+	lines := []string{
+		`{"id":"a-1","lang":"en","text":"Soldiers arrested Moussa Traoré in Ségou on 3 March.","label":"Arrests"}`,
+		`{"id":"a-2","lang":"fr","text":"Des soldats ont arrêté Moussa Traoré à Ségou le 3 mars.","label":"Arrests"}`,
+		`{"id":"a-3","lang":"en","text":"Police detained Awa Diallo in Kayes.","label":"Arrests"}`,
+		`{"id":"a-4","lang":"en","text":"Protesters marched in Kayes.","label":"Peaceful protest"}`,
+	}
+	path := dir + "/c.jsonl"
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	exs, err := ReadCorpus(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"a-1", "a-1", "a-3", "a-4"}
+	for i, ex := range exs {
+		if ex.Group != want[i] {
+			t.Errorf("%s: group %q, want %q", ex.ID, ex.Group, want[i])
+		}
+	}
+	bad := dir + "/bad.jsonl"
+	os.WriteFile(bad, []byte(`{"id":"b","text":"x","label":"Bombing"}`), 0o644)
+	if _, err := ReadCorpus(bad); err == nil || !strings.Contains(err.Error(), `unknown label "Bombing"`) {
+		t.Errorf("bad label: %v", err)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
+	"unicode"
 )
 
 // Splits of the team's corpus, fixed by a hash of each example's id so that
@@ -19,7 +21,9 @@ const (
 	SplitTest  = "test"  // 10%: reported, never trained or tuned on
 )
 
-// SplitOf returns the split an example id belongs to.
+// SplitOf returns the split an example id belongs to. Examples read with
+// ReadCorpus carry a Group; split by it (SplitOf(ex.Group)) so that a
+// translation stays with its original.
 func SplitOf(id string) string {
 	h := fnv.New32a()
 	h.Write([]byte(id))
@@ -74,6 +78,7 @@ func readCorpusFile(f string, seen map[string]string) ([]Example, error) {
 	}
 	defer fh.Close()
 	var out []Example
+	var prevNames map[string]bool
 	sc := bufio.NewScanner(fh)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for n := 1; sc.Scan(); n++ {
@@ -94,6 +99,14 @@ func readCorpusFile(f string, seen map[string]string) ([]Example, error) {
 			return nil, fmt.Errorf("%s:%d: id %q already used in %s", f, n, ex.ID, prev)
 		}
 		seen[ex.ID] = f
+		// A line that translates the one before it (another language, the
+		// same label, mostly the same names and numbers) joins its group.
+		names := nameSet(ex.Text)
+		ex.Group = ex.ID
+		if n := len(out); n > 0 && out[n-1].Lang != ex.Lang && out[n-1].Label == ex.Label && overlap(prevNames, names) >= 0.5 {
+			ex.Group = out[n-1].Group
+		}
+		prevNames = names
 		out = append(out, ex)
 	}
 	if err := sc.Err(); err != nil {
@@ -102,10 +115,41 @@ func readCorpusFile(f string, seen map[string]string) ([]Example, error) {
 	return out, nil
 }
 
-// Split partitions examples by SplitOf.
+// nameSet collects a text's capitalised words and numbers: what a
+// translation keeps.
+func nameSet(text string) map[string]bool {
+	out := map[string]bool{}
+	for i, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		r := []rune(w)
+		if unicode.IsDigit(r[0]) || i > 0 && unicode.IsUpper(r[0]) && len(r) > 1 {
+			out[w] = true
+		}
+	}
+	return out
+}
+
+// overlap is |a∩b| / min(|a|,|b|), 0 when either is empty.
+func overlap(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	n := 0
+	for k := range a {
+		if b[k] {
+			n++
+		}
+	}
+	return float64(n) / float64(min(len(a), len(b)))
+}
+
+// Split partitions examples by the split of their group.
 func Split(exs []Example) (train, dev, test []Example) {
 	for _, ex := range exs {
-		switch SplitOf(ex.ID) {
+		g := ex.Group
+		if g == "" {
+			g = ex.ID
+		}
+		switch SplitOf(g) {
 		case SplitDev:
 			dev = append(dev, ex)
 		case SplitTest:

@@ -13,6 +13,9 @@ type Example struct {
 	Lang  string `json:"lang"`
 	Text  string `json:"text"`
 	Label string `json:"label"` // a sub-event type or NoEvent
+	// Group ties a translation to its original so both land in one split;
+	// set by ReadCorpus (not part of the corpus files).
+	Group string `json:"-"`
 }
 
 // TrainOptions steer training. The zero value is not useful; start from

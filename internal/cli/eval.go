@@ -78,10 +78,16 @@ Splits are fixed by each id's hash; the model is trained on train and calibrated
 	if err != nil {
 		return nil, "", 0, err
 	}
-	for _, ex := range all {
-		if *splitFlag == "all" || classify.SplitOf(ex.ID) == *splitFlag {
-			exs = append(exs, ex)
-		}
+	train, dev, test := classify.Split(all)
+	switch *splitFlag {
+	case "all":
+		exs = all
+	case classify.SplitTrain:
+		exs = train
+	case classify.SplitDev:
+		exs = dev
+	default:
+		exs = test
 	}
 	if len(exs) == 0 {
 		return nil, "", 0, fmt.Errorf("%s: no examples in the %s split", strings.Join(paths, ", "), *splitFlag)
