@@ -7,6 +7,7 @@ package intake
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -32,6 +33,7 @@ type Doc struct {
 	Published      *time.Time // from HTML metadata, if any
 	Lang           string     // "en", "fr" or "" when undetermined
 	LangConfidence float64
+	Layout         *Layout // pages and paragraphs of a PDF or DOCX; nil otherwise
 }
 
 // ReadAll reads r up to max bytes. A larger input is an error that names it,
@@ -57,6 +59,9 @@ func Parse(raw []byte, name string) (*Doc, error) {
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, errs.E(errs.Invalid, "%s: is empty", name)
+	}
+	if d, ok, err := parseOffice(raw, name); ok {
+		return d, err
 	}
 	if i := bytes.IndexByte(raw, 0); i >= 0 {
 		return nil, errs.E(errs.Invalid, "%s: is binary, not text (NUL byte at offset %d)", name, i)
@@ -135,4 +140,25 @@ func humanBytes(n int64) string {
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// parseOffice reads PDF and DOCX documents (see pdf.go, docx.go); ok is
+// false when raw is neither.
+func parseOffice(raw []byte, name string) (d *Doc, ok bool, err error) {
+	d = &Doc{Raw: raw}
+	switch {
+	case looksPDF(raw):
+		d.MediaType = MediaPDF
+		d.Text, d.Layout, err = ParsePDF(context.Background(), raw)
+	case looksDOCX(raw):
+		d.MediaType = MediaDOCX
+		d.Text, d.Layout, err = parseDOCX(raw)
+	default:
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, true, docErr(name, err)
+	}
+	d.Lang, d.LangConfidence = nlp.DetectLanguage(d.Text)
+	return d, true, nil
 }
