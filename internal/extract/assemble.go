@@ -180,7 +180,7 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 
 	// Date: the first date in the cluster's strongest sentences.
 	if dated {
-		ev.EventDate = dm.Date.Format(time.DateOnly)
+		ev.EventDate = eventDay(dm).Format(time.DateOnly)
 		ev.DatePrecision = dm.Precision
 		ev.DateYearInferred = dm.YearInferred && opt.Published.IsZero()
 		add("event_date", dm.Span)
@@ -376,6 +376,17 @@ func firstDate(c []*sentence, published time.Time) (dm dates.Mention, ok bool) {
 		}
 	}
 	return dm, ok
+}
+
+// eventDay is the day an event is coded on. When the text gives only a
+// week or a span of days ("last week", "du 10 au 12 mars"), Vigil codes the
+// middle day, so the date is never more than half the span wrong; the
+// precision says how much is known.
+func eventDay(dm dates.Mention) time.Time {
+	if dm.Precision == model.PrecisionWeek && dm.End.After(dm.Date) {
+		return dm.Date.Add(dm.End.Sub(dm.Date) / 2).Truncate(24 * time.Hour)
+	}
+	return dm.Date
 }
 
 // isDateline reports whether a date mention is the report's own dateline or

@@ -344,3 +344,17 @@ func BenchmarkExtractSeed(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "articles/s")
 }
+
+func TestEventDayOfAWeek(t *testing.T) {
+	x := newExtractor(t)
+	for _, tc := range []struct{ text, pub, want string }{
+		{"Gunmen burned homes in Bankass last week, residents said.", "2024-07-15", "2024-07-11"},
+		{"Des hommes armés ont incendié des maisons à Bankass du 10 au 12 mars, selon des habitants.", "2025-03-20", "2025-03-11"},
+		{"Gunmen burned homes in Bankass on 9 July, residents said.", "2024-07-15", "2024-07-09"},
+	} {
+		res := x.Extract(tc.text, Options{Published: date(t, tc.pub)})
+		if len(res.Events) == 0 || res.Events[0].EventDate != tc.want {
+			t.Errorf("%q: events %+v, want date %s", tc.text, res.Events, tc.want)
+		}
+	}
+}

@@ -10,7 +10,7 @@ var goldFloors = map[string]float64{
 	"has_event":      1.00,
 	"single_event":   1.00,
 	"sub_event_type": 0.96,
-	"event_date":     0.85,
+	"event_date":     0.92,
 	"date_precision": 0.96,
 	"location_25km":  0.96,
 	"actor1":         0.80,
