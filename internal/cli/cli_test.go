@@ -121,11 +121,11 @@ func TestExtractJSONL(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
-	if len(lines) != 5 {
-		t.Fatalf("got %d output lines for 5 input lines:\n%s", len(lines), r.stdout)
+	if len(lines) != 6 {
+		t.Fatalf("got %d output lines for 6 input lines:\n%s", len(lines), r.stdout)
 	}
-	want := []struct{ id, err string }{{`"a"`, ""}, {`null`, "line 2: is not a JSON object"}, {`7`, `line 4: has no "text"`},
-		{`"d"`, `published date "16 March"`}, {`"e"`, ""}}
+	want := []struct{ id, err string }{{`"a"`, ""}, {`null`, "line 2: is not a JSON object"}, {`null`, "line 3: is empty"},
+		{`7`, `line 4: has no "text"`}, {`"d"`, `published date "16 March"`}, {`"e"`, ""}}
 	for i, l := range lines {
 		var v struct {
 			ID     json.RawMessage `json:"id"`

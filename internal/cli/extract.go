@@ -128,12 +128,11 @@ func extractJSONL(ctx context.Context, x *extract.Extractor, r io.Reader, w io.W
 		if err != nil && err != io.EOF {
 			return fmt.Errorf("reading input line %d: %w", lineNo, err)
 		}
-		if len(strings.TrimSpace(string(line))) == 0 && !tooLong {
-			if err == io.EOF {
-				return nil
-			}
-			continue // blank lines carry no input
+		if err == io.EOF && len(line) == 0 && !tooLong {
+			return nil // the newline that ends the last line
 		}
+		// Every input line gets exactly one output line, blank ones too,
+		// so callers can zip input and output.
 		out := extractLine(x, line, tooLong, lineNo, pub, lang, maxBytes)
 		if err := enc.Encode(out); err != nil {
 			return fmt.Errorf("writing output: %w", err)
@@ -148,6 +147,9 @@ func extractLine(x *extract.Extractor, line []byte, tooLong bool, lineNo int, pu
 	nullID := json.RawMessage("null")
 	if tooLong {
 		return jsonlErr{nullID, fmt.Sprintf("line %d: is longer than the %d-byte limit", lineNo, maxBytes+4096)}
+	}
+	if len(strings.TrimSpace(string(line))) == 0 {
+		return jsonlErr{nullID, fmt.Sprintf("line %d: is empty", lineNo)}
 	}
 	var in jsonlIn
 	if err := json.Unmarshal(line, &in); err != nil {

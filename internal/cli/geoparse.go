@@ -91,10 +91,11 @@ func geoparseJSONL(ctx context.Context, p *geoparse.Parser, r io.Reader, w io.Wr
 		if err != nil && err != io.EOF {
 			return fmt.Errorf("reading input line %d: %w", lineNo, err)
 		}
-		if len(strings.TrimSpace(string(line))) > 0 || tooLong {
-			if err := enc.Encode(geoparseLine(p, line, tooLong, lineNo)); err != nil {
-				return fmt.Errorf("writing output: %w", err)
-			}
+		if err == io.EOF && len(line) == 0 && !tooLong {
+			return nil // the newline that ends the last line
+		}
+		if err := enc.Encode(geoparseLine(p, line, tooLong, lineNo)); err != nil {
+			return fmt.Errorf("writing output: %w", err)
 		}
 		if err == io.EOF {
 			return nil
@@ -106,6 +107,9 @@ func geoparseLine(p *geoparse.Parser, line []byte, tooLong bool, lineNo int) any
 	nullID := json.RawMessage("null")
 	if tooLong {
 		return jsonlErr{nullID, fmt.Sprintf("line %d: is too long", lineNo)}
+	}
+	if len(strings.TrimSpace(string(line))) == 0 {
+		return jsonlErr{nullID, fmt.Sprintf("line %d: is empty", lineNo)}
 	}
 	var in geoIn
 	if err := json.Unmarshal(line, &in); err != nil {
