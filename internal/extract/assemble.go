@@ -163,9 +163,10 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 	// demonstrations need a crowd. A flood or a football match has neither.
 	armed := f.StateForces || f.NonState || f.External
 	demo := d.Label.Event == "Protests" || d.Label.Event == "Riots"
-	// The model may stand in for an actor the dictionary does not know,
-	// when it is sure and some trigger agrees there was violence.
-	modelSure := f.Model != nil && f.Model.Label == d.Label.Sub && f.Model.Prob >= modelGateProb && classify.LexBest(f.Hits) >= 2
+	// The model may stand in for an actor the dictionary does not know
+	// (groups worldwide), when it agrees with the decision and is fairly
+	// sure; the threshold was chosen on the corpus's dev split.
+	modelSure := f.Model != nil && f.Model.Label == d.Label.Sub && f.Model.Prob >= modelGateProb
 	if !armed && !demo && !modelSure {
 		return ev, false
 	}

@@ -119,7 +119,16 @@ func (x *Extractor) Extract(text string, opt Options) model.Extraction {
 	}
 
 	sents, places := x.analyse(text, lang, opt.Published, refYear)
-	for _, c := range cluster(sents) {
+	clusters := cluster(sents)
+	if len(clusters) == 0 && x.model != nil {
+		// No sentence carries a trigger or a confident verdict of its own,
+		// but the report as a whole may still read as an event to the
+		// model (strategic developments often use no violent word).
+		if c := x.wholeText(text, sents); c != nil {
+			clusters = append(clusters, c)
+		}
+	}
+	for _, c := range clusters {
 		if ev, ok := x.assemble(text, lang, c, opt, sents); ok {
 			res.Events = append(res.Events, ev)
 		}
@@ -143,9 +152,13 @@ func (x *Extractor) Extract(text string, opt Options) model.Extraction {
 // as reporting an event on the model's word alone.
 const modelSentenceProb = 0.6
 
+// modelDocProb is the model probability from which a report with no event
+// sentence still yields an event, read as a whole.
+const modelDocProb = 0.5
+
 // modelGateProb is the model probability from which an event needs no
 // actor from the dictionary.
-const modelGateProb = 0.8
+const modelGateProb = 0.6
 
 var yearRe = regexp.MustCompile(`\b(1[89]\d\d|20\d\d)\b`)
 
@@ -256,6 +269,25 @@ func (x *Extractor) analyse(text, lang string, published time.Time, refYear int)
 		}
 	}
 	return sents, places
+}
+
+// wholeText returns the report's non-background sentences as one candidate
+// incident when the model, reading them together, sees an event.
+func (x *Extractor) wholeText(text string, sents []*sentence) []*sentence {
+	var c []*sentence
+	for _, s := range sents {
+		if !s.background && s.why == "" {
+			c = append(c, s)
+		}
+	}
+	if len(c) == 0 {
+		return nil
+	}
+	p := x.model.Predict(classify.FeaturizeDoc(phrase.Prepare(clusterText(text, c)), x.lex))
+	if p.Abstain || p.Prob < modelDocProb {
+		return nil
+	}
+	return c
 }
 
 // cluster groups event sentences into candidate incidents. The first
