@@ -1,9 +1,13 @@
 package classify
 
 import (
+	"math"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/vigil-hr/vigil/internal/nlp/phrase"
 )
 
 func TestTaxonomyHas25Types(t *testing.T) {
@@ -150,5 +154,83 @@ func TestReadCorpusGroupsTranslations(t *testing.T) {
 	os.WriteFile(bad, []byte(`{"id":"b","text":"x","label":"Bombing"}`), 0o644)
 	if _, err := ReadCorpus(bad); err == nil || !strings.Contains(err.Error(), `unknown label "Bombing"`) {
 		t.Errorf("bad label: %v", err)
+	}
+}
+
+// The fast vectoriser must hash exactly the features Featurize names, or
+// the shipped model would read other weights than it was trained with.
+func TestVectorMatchesFeaturize(t *testing.T) {
+	lx := Default()
+	for _, text := range []string{
+		"Gunmen stormed the village of Sofara on 12 March, setting homes ablaze.",
+		"Des hommes armés ont incendié 40 maisons à Ségou, selon des témoins.",
+		"", "é", "a b", "Ab12 cd345 ÉCOLE l'armée — 1 200 déplacés",
+		"Аҧсуа 中文 text with \u00a0 spaces",
+	} {
+		d := phrase.Prepare(text)
+		var v vec
+		vectorize(&v, d, lx, 1<<18)
+		fs := FeaturizeDoc(d, lx)
+		if len(fs) != len(v.idx) {
+			t.Fatalf("%q: %d features vs %d vector entries", text, len(fs), len(v.idx))
+		}
+		for i, f := range fs {
+			if int32(bucket(f.Name, 1<<18)) != v.idx[i] || f.Value != v.val[i] {
+				t.Fatalf("%q: feature %d %q: bucket %d value %v, vector %d %v", text, i, f.Name, bucket(f.Name, 1<<18), f.Value, v.idx[i], v.val[i])
+			}
+		}
+	}
+}
+
+func TestQuickMatchesPredict(t *testing.T) {
+	m, err := DefaultModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{
+		"Gunmen stormed the village of Sofara on 12 March, setting homes ablaze.",
+		"Police fired tear gas to disperse hundreds of protesters in Bamako.",
+		"The national team won 2-0 in Abidjan.",
+	} {
+		d := phrase.Prepare(text)
+		q := m.Quick(d, Default())
+		p := m.Predict(FeaturizeDoc(d, Default()))
+		if q.Label != p.Label || math.Abs(q.Prob-p.Prob) > 1e-9 || q.Abstain != p.Abstain {
+			t.Errorf("%q: Quick %+v, Predict %s %.6f %v", text, q, p.Label, p.Prob, p.Abstain)
+		}
+	}
+}
+
+func BenchmarkQuick(b *testing.B) {
+	m, err := DefaultModel()
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := phrase.Prepare("Suspected jihadists killed at least 12 civilians and burned homes in Namissiguima on Saturday, residents said.")
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Quick(d, Default())
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "snippets/s")
+}
+
+func TestPredictExplains(t *testing.T) {
+	m, err := DefaultModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := m.Predict(Featurize("Gunmen abducted twenty passengers from a bus near Djibo; the kidnappers demanded a ransom."))
+	if p.Label != Abduction || len(p.Why) == 0 || len(p.Why) > 6 {
+		t.Fatalf("prediction %s %.2f why %q", p.Label, p.Prob, p.Why)
+	}
+	prev := math.Inf(1)
+	seen := map[string]bool{}
+	for _, w := range p.Why {
+		i := strings.LastIndex(w, " (+")
+		v, err := strconv.ParseFloat(strings.TrimSuffix(w[i+3:], ")"), 64)
+		if i < 0 || err != nil || v > prev || seen[w[:i]] {
+			t.Fatalf("why %q: want distinct features in decreasing order", p.Why)
+		}
+		prev, seen[w[:i]] = v, true
 	}
 }

@@ -1,7 +1,6 @@
 package classify
 
 import (
-	"hash/fnv"
 	"strings"
 	"unicode"
 
@@ -44,12 +43,18 @@ func FeaturizeDoc(d *phrase.Doc, lx *Lexicon) []Feature {
 	if len(words) > 0 {
 		out = append(out, Feature{"b:" + prev + "_</s>", 1})
 	}
+	// Lexicon features in the order their sub-event types first appear, so
+	// that sums (and so training) are the same on every run.
 	lex := map[string]float32{}
+	var order []string
 	for _, h := range lx.MatchDoc(d) {
+		if _, ok := lex[h.Sub]; !ok {
+			order = append(order, h.Sub)
+		}
 		lex[h.Sub] += float32(h.Weight)
 	}
-	for sub, v := range lex {
-		out = append(out, Feature{"lex:" + sub, min(v, 9) / 3})
+	for _, sub := range order {
+		out = append(out, Feature{"lex:" + sub, min(lex[sub], 9) / 3})
 	}
 	return out
 }
@@ -67,9 +72,7 @@ func normDigits(w string) string {
 	}, w)
 }
 
-// bucket hashes a feature name into one of n buckets.
+// bucket hashes a feature name into one of n buckets (FNV-1a, 32 bits).
 func bucket(name string, n int) int {
-	h := fnv.New32a()
-	h.Write([]byte(name))
-	return int(h.Sum32() % uint32(n))
+	return int(fnvAdd(fnvOffset32, name) % uint32(n))
 }

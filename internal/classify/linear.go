@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -102,32 +102,48 @@ func (m *Model) Predict(fs []Feature) Prediction {
 	}
 	pr.Abstain = pr.Label == NoEvent || pr.Prob < m.Threshold
 	// Explain: the features whose weights for the label most exceed their
-	// average weight over the classes.
+	// average weight over the classes; the six strongest, kept in a small
+	// sorted array rather than sorting them all.
 	type contrib struct {
 		name string
 		v    float64
 	}
 	nc := len(m.Classes)
-	seen := map[string]bool{}
-	var cs []contrib
+	var top [6]contrib
+	n := 0
 	for i, f := range fs {
-		if seen[f.Name] {
-			continue
-		}
-		seen[f.Name] = true
 		row := m.w[buckets[i]*nc : buckets[i]*nc+nc]
 		var mean float64
 		for _, w := range row {
 			mean += float64(w)
 		}
 		mean /= float64(nc)
-		if v := (float64(row[best]) - mean) * float64(f.Value); v > 0 {
-			cs = append(cs, contrib{f.Name, v})
+		v := (float64(row[best]) - mean) * float64(f.Value)
+		if v <= 0 || n == len(top) && v <= top[n-1].v {
+			continue
 		}
+		dup := false
+		for k := range n {
+			if top[k].name == f.Name {
+				dup = true
+				break
+			}
+		}
+		if dup {
+			continue
+		}
+		k := min(n, len(top)-1)
+		for k > 0 && (top[k-1].v < v || top[k-1].v == v && top[k-1].name > f.Name) {
+			if k < len(top) {
+				top[k] = top[k-1]
+			}
+			k--
+		}
+		top[k] = contrib{f.Name, v}
+		n = min(n+1, len(top))
 	}
-	sort.Slice(cs, func(i, j int) bool { return cs[i].v > cs[j].v || cs[i].v == cs[j].v && cs[i].name < cs[j].name })
-	for i := 0; i < len(cs) && i < 6; i++ {
-		pr.Why = append(pr.Why, fmt.Sprintf("%s (%+.2f)", cs[i].name, cs[i].v))
+	for _, c := range top[:n] {
+		pr.Why = append(pr.Why, c.name+" (+"+strconv.FormatFloat(c.v, 'f', 2, 64)+")")
 	}
 	return pr
 }

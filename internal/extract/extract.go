@@ -91,7 +91,7 @@ type sentence struct {
 	actors     []actors.Mention
 	harms      []counts.Harm
 	cues       []phrase.Hit
-	model      *classify.Prediction // the model's verdict on this sentence alone
+	model      *classify.Verdict // the model's verdict on this sentence alone
 	background bool
 	why        string  // why it is background
 	score      float64 // trigger weights plus the model's confident verdict
@@ -237,7 +237,7 @@ func (x *Extractor) analyse(text, lang string, published time.Time, refYear int)
 		// (wording it does not list); its confident verdict makes the
 		// sentence an event sentence.
 		if x.model != nil && s.why == "" {
-			p := x.model.Predict(classify.FeaturizeDoc(phrase.Prepare(text[s.span.Start:s.span.End]), x.lex))
+			p := x.model.Quick(phrase.Prepare(text[s.span.Start:s.span.End]), x.lex)
 			s.model = &p
 			if !p.Abstain && p.Prob >= modelSentenceProb {
 				s.score += x.weight * p.Prob
@@ -283,7 +283,7 @@ func (x *Extractor) wholeText(text string, sents []*sentence) []*sentence {
 	if len(c) == 0 {
 		return nil
 	}
-	p := x.model.Predict(classify.FeaturizeDoc(phrase.Prepare(clusterText(text, c)), x.lex))
+	p := x.model.Quick(phrase.Prepare(clusterText(text, c)), x.lex)
 	if p.Abstain || p.Prob < modelDocProb {
 		return nil
 	}

@@ -163,6 +163,16 @@ func Prepare(text string) *Doc {
 // Text returns the original text.
 func (d *Doc) Text() string { return d.text }
 
+// Words returns the folded tokens (runs of letters and digits) in order;
+// the strings share the Doc's memory.
+func (d *Doc) Words() []string {
+	out := make([]string, len(d.toks))
+	for i, t := range d.toks {
+		out[i] = t.s
+	}
+	return out
+}
+
 func (p *pattern) matchAt(d *Doc, i int) bool {
 	if i+len(p.toks) > len(d.toks) {
 		return false
