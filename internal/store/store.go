@@ -9,6 +9,9 @@ package store
 
 import (
 	"context"
+	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/vigil-hr/vigil/internal/model"
 )
@@ -92,3 +95,89 @@ const (
 	DefaultLimit = 100
 	MaxLimit     = 1000
 )
+
+// LedgerStore is a Store that keeps the tamper-evident ledger. The SQLite
+// store is one. Ledger will join Store itself once every implementation
+// has it (PostgreSQL next); until then commands that need the ledger
+// assert it.
+type LedgerStore interface {
+	Store
+	Ledger
+}
+
+// Ledger is a store's side of the tamper-evident ledger (package ledger):
+// an append-only list of leaves, the Merkle tree's stored hashes (tlog's
+// numbering), and signed checkpoints. It also rebuilds the content of each
+// record from its rows, the way package ledger defines it, so the ledger
+// can compare it with what was logged.
+//
+// Every change a store makes logs itself: Ingest appends, in its own
+// transaction and under the store's write lock, a leaf for the document
+// if it is new (op create, actor system:ingest) and, if the report is new,
+// one for the report and one for each of its events (actor
+// extractor:NAME/VERSION), using ledger.Append to compute the hashes. A
+// failed Ingest appends nothing. The ledger's rows are never updated or
+// deleted.
+type Ledger interface {
+	// LedgerSize returns how many leaves the log holds.
+	LedgerSize(ctx context.Context) (int64, error)
+	// LedgerLeaves returns the leaves with indexes in [start, end), in
+	// order; end beyond the log's size is cut to it.
+	LedgerLeaves(ctx context.Context, start, end int64) ([]LedgerLeaf, error)
+	// LedgerHashes returns the stored hashes at the given indexes
+	// (tlog.HashReader); a missing one fails with errs.NotFound.
+	LedgerHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error)
+	// LedgerLeafIndexes returns the indexes of the leaves about one
+	// record, oldest first (empty when there are none).
+	LedgerLeafIndexes(ctx context.Context, kind, id string) ([]int64, error)
+	// AddCheckpoint stores a signed checkpoint of the log's first size
+	// leaves. The store does not check the signature.
+	AddCheckpoint(ctx context.Context, size int64, signed []byte) error
+	// Checkpoints returns the stored checkpoints, oldest first.
+	Checkpoints(ctx context.Context) ([]StoredCheckpoint, error)
+	// LedgerRecord rebuilds one record (kind document, report or event)
+	// from its rows; errs.NotFound when it is not stored.
+	LedgerRecord(ctx context.Context, kind, id string) (LedgerRecord, error)
+	// LedgerRecords calls fn with every record the store holds, rebuilt
+	// from its rows, and with a record for each row that belongs to none
+	// (Kind is then the table's name and Problems says why). It stops at
+	// the first error fn returns.
+	LedgerRecords(ctx context.Context, fn func(LedgerRecord) error) error
+}
+
+// LedgerLeaf is one stored leaf.
+type LedgerLeaf struct {
+	Index int64
+	// Kind and RecordID are what the store indexes the leaf under (for
+	// LedgerLeafIndexes); verification checks them against Data.
+	Kind, RecordID string
+	Data           []byte // the leaf's canonical encoding, the bytes the tree hashes
+	// Fields is the ledger.Record.Fields the leaf's digest commits to,
+	// kept beside it so verification can name the fields that changed.
+	// It is not part of the tree: its own digest is checked against the
+	// leaf before it is believed.
+	Fields []byte
+}
+
+// LedgerRecord is a record rebuilt from its rows.
+type LedgerRecord struct {
+	Kind, ID string
+	// Content is the record's content as ledger.NewRecord builds it (nil
+	// when the rows could not be turned into one; Problems says why).
+	Content []byte
+	// Fields and SHA256 are the record's field digests and digest
+	// (ledger.Record); empty with Content.
+	Fields []byte
+	SHA256 string
+	// Problems lists, one per line, where the record's rows disagree with
+	// each other (a denormalised column, a child row), naming the table
+	// and column.
+	Problems []string
+}
+
+// StoredCheckpoint is a signed checkpoint as kept in the store.
+type StoredCheckpoint struct {
+	Size      int64
+	Signed    []byte // the signed note
+	CreatedAt time.Time
+}

@@ -1,23 +1,38 @@
 package sqlite
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
+	"github.com/vigil-hr/vigil/internal/blob"
+	"github.com/vigil-hr/vigil/internal/extract"
+	"github.com/vigil-hr/vigil/internal/model"
 	"github.com/vigil-hr/vigil/internal/store"
 	"github.com/vigil-hr/vigil/internal/store/storetest"
 )
 
 // BenchmarkIngest stores one new document with a report of 3 events per
-// iteration.
+// iteration, with the ledger appends (ledger) and without (noledger): the
+// difference is what the ledger costs (issue 5 wants under 10%).
 func BenchmarkIngest(b *testing.B) {
-	s := openTemp(b)
-	defer s.Close()
-	ctx := b.Context()
-	for i := 0; b.Loop(); i++ {
-		doc, rep := storetest.Sample(i, 3)
-		if _, err := s.Ingest(ctx, doc, rep); err != nil {
-			b.Fatal(err)
+	for _, skip := range []bool{false, true} {
+		name := "ledger"
+		if skip {
+			name = "noledger"
 		}
+		b.Run(name, func(b *testing.B) {
+			s := openTemp(b)
+			defer s.Close()
+			s.skipLedger = skip
+			ctx := b.Context()
+			for i := 0; b.Loop(); i++ {
+				doc, rep := storetest.Sample(i, 3)
+				if _, err := s.Ingest(ctx, doc, rep); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
@@ -65,4 +80,66 @@ func BenchmarkListEvents(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkIngestPipeline is what `vigil ingest` does per report: extract
+// the events, keep the bytes in the blob store (synced), store the
+// document and report, with the ledger and without. One iteration ingests
+// each of the team's test reports once, into a fresh store.
+func BenchmarkIngestPipeline(b *testing.B) {
+	paths, _ := filepath.Glob("../../../testdata/reports/*.txt")
+	if len(paths) == 0 {
+		b.Skip("no test reports under testdata/reports")
+	}
+	var texts []string
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		texts = append(texts, string(data))
+	}
+	x, err := extract.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, skip := range []bool{false, true} {
+		name := "ledger"
+		if skip {
+			name = "noledger"
+		}
+		b.Run(name, func(b *testing.B) {
+			ctx := b.Context()
+			for b.Loop() {
+				b.StopTimer()
+				dir := b.TempDir()
+				s, err := Open(ctx, filepath.Join(dir, "vigil.db"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				s.skipLedger = skip
+				bs, err := blob.OpenFS(filepath.Join(dir, "blobs"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				for _, text := range texts {
+					ext := x.Extract(text, extract.Options{})
+					sum, err := bs.Put(ctx, []byte(text))
+					if err != nil {
+						b.Fatal(err)
+					}
+					doc := &model.Document{SHA256: sum, Size: int64(len(text)), MediaType: "text/plain", Lang: ext.Lang, Text: text}
+					rep := &model.Report{Extractor: extract.Name, ExtractorVersion: x.FullVersion(), Events: ext.Events, Places: ext.Places}
+					if _, err := s.Ingest(ctx, doc, rep); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StopTimer()
+				s.Close()
+				bs.Close()
+				b.StartTimer()
+			}
+		})
+	}
 }

@@ -7,11 +7,13 @@ import (
 	"time"
 
 	"github.com/vigil-hr/vigil/internal/errs"
+	"github.com/vigil-hr/vigil/internal/ledger"
 	"github.com/vigil-hr/vigil/internal/model"
 	"github.com/vigil-hr/vigil/internal/store"
 )
 
-// Ingest implements store.Documents.
+// Ingest implements store.Documents. What it stores it also logs in the
+// ledger, in the same transaction (see store.Ledger).
 func (s *Store) Ingest(ctx context.Context, doc *model.Document, rep *model.Report) (res store.IngestResult, err error) {
 	defer func() { err = classify(err) }()
 	if err := store.PrepareIngest(doc, rep, time.Now()); err != nil {
@@ -19,7 +21,7 @@ func (s *Store) Ingest(ctx context.Context, doc *model.Document, rep *model.Repo
 	}
 	defer errs.Wrap(&err, "sqlite: Ingest(%s)", doc.ID)
 
-	// Encode before taking the write lock.
+	// Encode, and build the ledger's leaves, before taking the write lock.
 	var places []byte
 	var events [][]byte
 	if rep != nil {
@@ -31,6 +33,12 @@ func (s *Store) Ingest(ctx context.Context, doc *model.Document, rep *model.Repo
 			if events[i], err = store.MarshalEvent(&rep.Events[i]); err != nil {
 				return res, err
 			}
+		}
+	}
+	var docLeaf, repLeaves []pendingLeaf
+	if !s.skipLedger {
+		if docLeaf, repLeaves, err = ingestLeaves(doc, rep, places, events); err != nil {
+			return res, err
 		}
 	}
 
@@ -59,32 +67,83 @@ func (s *Store) Ingest(ctx context.Context, doc *model.Document, rep *model.Repo
 		return res, err
 	}
 	res.Existing = n == 0
+	var leaves []pendingLeaf
+	if !res.Existing {
+		leaves = append(leaves, docLeaf...)
+	}
 
 	if rep != nil {
-		if err := insertReport(ctx, tx, rep, places, events, &res); err != nil {
+		stored, err := insertReport(ctx, tx, rep, places, events, &res)
+		if err != nil {
 			return res, err
 		}
+		if stored {
+			leaves = append(leaves, repLeaves...)
+		}
+	}
+	if err := appendLeaves(ctx, tx, leaves); err != nil {
+		return res, fmt.Errorf("ledger: %w", err)
 	}
 	return res, tx.Commit()
 }
 
+// ingestLeaves builds the leaves that log storing doc and rep: one for
+// the document, and one for the report followed by one per event.
+func ingestLeaves(doc *model.Document, rep *model.Report, places []byte, events [][]byte) (docLeaf, repLeaves []pendingLeaf, err error) {
+	rec, err := ledger.DocumentRecord(doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := newPendingLeaf(rec, ledger.ActorIngest, doc.CreatedAt)
+	if err != nil {
+		return nil, nil, err
+	}
+	docLeaf = []pendingLeaf{l}
+	if rep == nil {
+		return docLeaf, nil, nil
+	}
+	actor := ledger.ExtractorActor(rep.Extractor, rep.ExtractorVersion)
+	ids := make([]string, len(rep.Events))
+	for i := range rep.Events {
+		ids[i] = rep.Events[i].ID
+	}
+	if rec, err = ledger.ReportRecord(rep, places, ids); err != nil {
+		return nil, nil, err
+	}
+	if l, err = newPendingLeaf(rec, actor, rep.CreatedAt); err != nil {
+		return nil, nil, err
+	}
+	repLeaves = append(make([]pendingLeaf, 0, 1+len(events)), l)
+	for i, ev := range events {
+		if rec, err = ledger.EventRecord(ids[i], rep.ID, rep.DocumentID, i, rep.CreatedAt, ev); err != nil {
+			return nil, nil, err
+		}
+		if l, err = newPendingLeaf(rec, actor, rep.CreatedAt); err != nil {
+			return nil, nil, err
+		}
+		repLeaves = append(repLeaves, l)
+	}
+	return docLeaf, repLeaves, nil
+}
+
 // insertReport stores rep and its events unless the document already has a
-// report from the same extractor version; either way it fills in res.
-func insertReport(ctx context.Context, tx *sql.Tx, rep *model.Report, places []byte, events [][]byte, res *store.IngestResult) error {
+// report from the same extractor version; either way it fills in res. It
+// reports whether rep was stored.
+func insertReport(ctx context.Context, tx *sql.Tx, rep *model.Report, places []byte, events [][]byte, res *store.IngestResult) (stored bool, err error) {
 	r, err := tx.ExecContext(ctx, `
 		INSERT INTO reports (id, document_id, extractor, extractor_version, created_at, places_json)
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (document_id, extractor, extractor_version) DO NOTHING`,
 		rep.ID, rep.DocumentID, rep.Extractor, rep.ExtractorVersion, formatTime(rep.CreatedAt), string(places))
 	if err != nil {
-		return err
+		return false, err
 	}
 	n, err := r.RowsAffected()
 	if err != nil {
-		return err
+		return false, err
 	}
 	if n == 0 {
-		return existingReport(ctx, tx, rep, res)
+		return false, existingReport(ctx, tx, rep, res)
 	}
 
 	insEvent, err := tx.PrepareContext(ctx, `
@@ -94,19 +153,19 @@ func insertReport(ctx context.Context, tx *sql.Tx, rep *model.Report, places []b
 			created_at, event_json)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer insEvent.Close()
 	insActor, err := tx.PrepareContext(ctx, `
 		INSERT INTO event_actors (event_id, seq, role, name, type, country, actor_id) VALUES (?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer insActor.Close()
 	insEvidence, err := tx.PrepareContext(ctx, `
 		INSERT INTO evidence (event_id, seq, field, span_start, span_end, text) VALUES (?, ?, ?, ?, ?, ?)`)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer insEvidence.Close()
 
@@ -115,43 +174,54 @@ func insertReport(ctx context.Context, tx *sql.Tx, rep *model.Report, places []b
 	res.EventIDs = make([]string, len(rep.Events))
 	for i := range rep.Events {
 		ev := &rep.Events[i]
-		var (
-			country                     string
-			name, admin1, admin2        sql.NullString
-			lat, lon                    sql.NullFloat64
-			geonameID, geoPrec, fatBest sql.NullInt64
-		)
-		if l := ev.Location; l != nil {
-			country = l.ISO3
-			name = sql.NullString{String: l.Name, Valid: true}
-			admin1 = sql.NullString{String: l.Admin1, Valid: true}
-			admin2 = sql.NullString{String: l.Admin2, Valid: true}
-			lat = sql.NullFloat64{Float64: l.Latitude, Valid: true}
-			lon = sql.NullFloat64{Float64: l.Longitude, Valid: true}
-			geonameID = sql.NullInt64{Int64: l.GeonameID, Valid: l.GeonameID != 0}
-			geoPrec = sql.NullInt64{Int64: int64(l.GeoPrecision), Valid: true}
-		}
-		if f := ev.Fatalities; f != nil && f.Best != nil {
-			fatBest = sql.NullInt64{Int64: int64(*f.Best), Valid: true}
-		}
+		c := eventColumnsOf(ev)
 		if _, err := insEvent.ExecContext(ctx, ev.ID, rep.ID, rep.DocumentID, i, ev.EventDate, ev.DatePrecision,
-			ev.DisorderType, ev.EventType, ev.SubEventType, country, name, lat, lon, geonameID, admin1, admin2,
-			geoPrec, fatBest, ev.Certainty, ev.Confidence, created, string(events[i])); err != nil {
-			return fmt.Errorf("event %d (%s): %w", i, ev.ID, err)
+			ev.DisorderType, ev.EventType, ev.SubEventType, c.country, c.name, c.lat, c.lon, c.geonameID, c.admin1, c.admin2,
+			c.geoPrec, c.fatBest, ev.Certainty, ev.Confidence, created, string(events[i])); err != nil {
+			return false, fmt.Errorf("event %d (%s): %w", i, ev.ID, err)
 		}
 		for j, a := range ev.Actors {
 			if _, err := insActor.ExecContext(ctx, ev.ID, j, a.Role, a.Name, a.Type, a.Country, a.ID); err != nil {
-				return fmt.Errorf("event %s actor %d: %w", ev.ID, j, err)
+				return false, fmt.Errorf("event %s actor %d: %w", ev.ID, j, err)
 			}
 		}
 		for j, e := range ev.Evidence {
 			if _, err := insEvidence.ExecContext(ctx, ev.ID, j, e.Field, e.Start, e.End, e.Text); err != nil {
-				return fmt.Errorf("event %s evidence %d: %w", ev.ID, j, err)
+				return false, fmt.Errorf("event %s evidence %d: %w", ev.ID, j, err)
 			}
 		}
 		res.EventIDs[i] = ev.ID
 	}
-	return nil
+	return true, nil
+}
+
+// eventColumns are the columns of the events table that repeat parts of
+// event_json so they can be indexed and filtered on.
+type eventColumns struct {
+	country                     string
+	name, admin1, admin2        sql.NullString
+	lat, lon                    sql.NullFloat64
+	geonameID, geoPrec, fatBest sql.NullInt64
+}
+
+// eventColumnsOf derives the denormalised columns of ev. Ingest writes
+// them and the ledger audit checks them against event_json.
+func eventColumnsOf(ev *model.Event) eventColumns {
+	var c eventColumns
+	if l := ev.Location; l != nil {
+		c.country = l.ISO3
+		c.name = sql.NullString{String: l.Name, Valid: true}
+		c.admin1 = sql.NullString{String: l.Admin1, Valid: true}
+		c.admin2 = sql.NullString{String: l.Admin2, Valid: true}
+		c.lat = sql.NullFloat64{Float64: l.Latitude, Valid: true}
+		c.lon = sql.NullFloat64{Float64: l.Longitude, Valid: true}
+		c.geonameID = sql.NullInt64{Int64: l.GeonameID, Valid: l.GeonameID != 0}
+		c.geoPrec = sql.NullInt64{Int64: int64(l.GeoPrecision), Valid: true}
+	}
+	if f := ev.Fatalities; f != nil && f.Best != nil {
+		c.fatBest = sql.NullInt64{Int64: int64(*f.Best), Valid: true}
+	}
+	return c
 }
 
 // existingReport fills res from the stored report that has rep's document,

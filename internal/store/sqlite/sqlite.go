@@ -39,9 +39,12 @@ const busyTimeout = 10 * time.Second
 type Store struct {
 	w *sql.DB // one connection: every write goes through it
 	r *sql.DB // query-only connections
+	// skipLedger turns ledger appends off; only BenchmarkIngest sets it,
+	// to measure what the ledger costs.
+	skipLedger bool
 }
 
-var _ store.Store = (*Store)(nil)
+var _ store.LedgerStore = (*Store)(nil)
 
 // dsn returns the data source name for the database at path (absolute).
 // It is the one place connection settings are made; modernc applies the

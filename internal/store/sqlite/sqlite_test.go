@@ -28,6 +28,10 @@ func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
 }
 
+func TestLedger(t *testing.T) {
+	storetest.RunLedger(t, func(t *testing.T) store.LedgerStore { return openTemp(t) })
+}
+
 func TestPragmas(t *testing.T) {
 	s := openTemp(t)
 	defer s.Close()
