@@ -68,7 +68,7 @@ var otherNames = map[string][]string{
 // readCountries reads countryInfo.txt and gives each country its capital's
 // point (from the PPLC rows of cities500), else its biggest city's point,
 // else none (0, 0).
-func readCountries(path string, capitals []*row, biggest map[string]*row) ([]country, error) {
+func readCountries(path string, capitals []*row, biggest map[string]*row, pcli map[string]*row) ([]country, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -92,7 +92,11 @@ func readCountries(path string, capitals []*row, biggest map[string]*row) ([]cou
 		id, _ := strconv.ParseInt(c[16], 10, 64)
 		pop, _ := strconv.ParseInt(c[7], 10, 64)
 		k := country{iso2: c[0], iso3: c[1], name: c[4], capital: c[5], id: id, pop: pop, alt: otherNames[c[0]]}
-		if cap := pickCapital(byCC[k.iso2], k.capital); cap != nil {
+		if pt, ok := countryPoints[k.iso2]; ok {
+			k.lat, k.lon = pt[0], pt[1]
+		} else if r := pcli[k.iso2]; r != nil {
+			k.lat, k.lon = r.lat, r.lon
+		} else if cap := pickCapital(byCC[k.iso2], k.capital); cap != nil {
 			k.lat, k.lon = cap.lat, cap.lon
 		} else if b := biggest[k.iso2]; b != nil {
 			k.lat, k.lon = b.lat, b.lon

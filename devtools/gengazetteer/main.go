@@ -5,14 +5,15 @@
 //
 // It writes two files into -out:
 //
-//   - gazetteer.tsv.gz: every populated place (class P) and administrative
-//     unit (class A) of Mali and its neighbours, the world's cities of at
-//     least -minpop people, and one row per country;
-//   - countries.tsv: ISO2, ISO3, name, capital and reference point of every
-//     country.
+//   - gazetteer.vgz: the binary index (package gazdata) of every populated
+//     place and administrative unit of West Africa and the Sahel, the
+//     world's places of 500 people or more (cities500), every first-level
+//     region of the world, every country, the continents and the regions
+//     news names ("the Sahel", "West Africa", "the Middle East");
+//   - countries.tsv: ISO2, ISO3, name, capital, geonameid and reference
+//     point of every country.
 //
-// The output is deterministic: rows are sorted by geonameid and gzip carries
-// no name or time stamp.
+// The output is deterministic: same inputs, same bytes.
 package main
 
 import (
@@ -23,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -30,14 +32,15 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/vigil-hr/vigil/internal/geoparse/gazdata"
+
 	"github.com/vigil-hr/vigil/internal/geoparse/fold"
 )
 
-// Format identifies the layout of gazetteer.tsv.gz; the package checks it.
-const Format = "vigil-gazetteer/1"
-
-// focus lists the countries whose P and A rows are all kept.
-var focus = []string{"ML", "BF", "NE", "MR", "SN", "GN", "CI", "DZ"}
+// focus lists the countries of West Africa and the Sahel whose populated
+// places and administrative units are all kept (westafrica_PA.txt.gz).
+var focus = []string{"ML", "BF", "NE", "MR", "SN", "GN", "CI", "DZ", "NG", "TD", "CM", "GH",
+	"TG", "BJ", "GM", "GW", "LR", "SL", "CV", "LY", "EH", "SD"}
 
 // source is one GeoNames dump, ranked: on equal modification dates the
 // lower rank wins.
@@ -46,13 +49,17 @@ type source struct {
 	rank int
 }
 
+// altMinPop is the smallest population of a world (non-focus) place whose
+// alternate names are kept: small places answer to their own name only,
+// which keeps the index small and spares common words.
+const altMinPop = 15000
+
 func main() {
 	shared := flag.String("shared", "../shared", "path of the shared/ folder")
 	out := flag.String("out", "internal/geoparse/data", "output folder")
-	minPop := flag.Int64("minpop", 100000, "smallest population of a world city to keep")
 	flag.Parse()
 	log.SetFlags(0)
-	if err := run(*shared, *out, *minPop); err != nil {
+	if err := run(*shared, *out); err != nil {
 		log.Fatalf("gengazetteer: %v", err)
 	}
 }
@@ -71,7 +78,7 @@ type row struct {
 	rank            int
 }
 
-func run(shared, out string, minPop int64) error {
+func run(shared, out string) error {
 	gn := filepath.Join(shared, "data", "gazetteer", "geonames")
 	bd := filepath.Join(shared, "data", "boundaries")
 
@@ -88,32 +95,32 @@ func run(shared, out string, minPop int64) error {
 	for _, cc := range focus {
 		inFocus[cc] = true
 	}
-	sources := []source{
-		{"ML.txt.gz", 0}, {"SN.txt.gz", 0}, {"BF.txt.gz", 0},
-		{"cities500.txt.gz", 1},
-		{"legacy-2014/CI.txt.gz", 2}, {"legacy-2014/GN.txt.gz", 2},
-		{"legacy-2014/MR.txt.gz", 2}, {"legacy-2014/NE.txt.gz", 2},
-		{"wof-derived/CI.txt.gz", 3}, {"wof-derived/GN.txt.gz", 3},
-		{"wof-derived/MR.txt.gz", 3}, {"wof-derived/NE.txt.gz", 3},
-		{"wof-derived/DZ.txt.gz", 3},
-	}
+	sources := []source{{"westafrica_PA.txt.gz", 0}, {"cities500.txt.gz", 1}}
 	rows := map[int64]*row{}
-	var capitals []*row          // PPLC rows of the world, for country points
-	biggest := map[string]*row{} // each country's most populous city, the fallback point
+	var capitals []*row              // PPLC rows of the world, for country points
+	biggest := map[string]*row{}     // each country's most populous city, the fallback point
+	a1pts := map[string][3]float64{} // cc.admin1 → sum lat, sum lon, count (cities500)
+	pcli := map[string]*row{}        // PCLI rows found in the dumps
 	for _, s := range sources {
 		err := readDump(filepath.Join(gn, s.path), func(r *row) {
 			r.rank = s.rank
-			keepWorld := s.rank == 1 && r.class == "P" && (r.pop >= minPop || r.code == "PPLC")
-			if s.rank == 1 && r.class == "P" {
+			if r.code == "PCLI" {
+				pcli[r.cc] = r
+				return
+			}
+			if r.class != "P" && r.class != "A" {
+				return
+			}
+			if s.rank == 1 {
 				if r.code == "PPLC" {
 					capitals = append(capitals, r)
 				}
 				if b := biggest[r.cc]; b == nil || r.pop > b.pop {
 					biggest[r.cc] = r
 				}
-			}
-			if !(inFocus[r.cc] && (r.class == "P" || r.class == "A")) && !keepWorld {
-				return
+				k := r.cc + "." + r.a1code
+				p := a1pts[k]
+				a1pts[k] = [3]float64{p[0] + r.lat, p[1] + r.lon, p[2] + 1}
 			}
 			old := rows[r.id]
 			if old == nil || r.mod > old.mod || (r.mod == old.mod && r.rank < old.rank) {
@@ -123,6 +130,9 @@ func run(shared, out string, minPop int64) error {
 		if err != nil {
 			return err
 		}
+	}
+	if err := addLangNames(filepath.Join(gn, "wof-derived", "altnames_lang.tsv.gz"), rows); err != nil {
+		return err
 	}
 
 	// Administrative names: code tables first, polygons where codes fail.
@@ -136,7 +146,7 @@ func run(shared, out string, minPop int64) error {
 		return err
 	}
 	a2poly["ML"] = ml
-	for _, cc := range []string{"BF", "NE", "MR", "GN", "CI"} {
+	for _, cc := range []string{"BF", "NE", "MR", "GN", "CI", "NG", "TD", "CM", "GH", "BJ", "TG", "SD"} {
 		f, err := loadWOFCounties(filepath.Join(bd, "wof-meso", strings.ToLower(cc)+"_admin.geojson.gz"))
 		if err != nil {
 			return err
@@ -187,10 +197,20 @@ func run(shared, out string, minPop int64) error {
 		case "ADM2":
 			r.alt = append(r.alt, cleanAdmin2(r.name))
 		}
+		if !inFocus[r.cc] && r.pop < altMinPop && r.class == "P" {
+			r.alt = nil
+		}
 		r.alt = cleanAlt(r.name, r.ascii, r.alt)
 	}
 
-	countries, err := readCountries(filepath.Join(gn, "countryInfo.txt"), capitals, biggest)
+	// First-level regions of the whole world.
+	ne, err := loadNEAdmin1Points(filepath.Join(bd, "naturalearth", "ne_10m_admin1_states_provinces.geojson.gz"))
+	if err != nil {
+		return err
+	}
+	nA1 := addAdmin1(filepath.Join(gn, "admin1CodesASCII.txt"), rows, ne, a1pts)
+
+	countries, err := readCountries(filepath.Join(gn, "countryInfo.txt"), capitals, biggest, pcli)
 	if err != nil {
 		return err
 	}
@@ -203,11 +223,16 @@ func run(shared, out string, minPop int64) error {
 			lat: c.lat, lon: c.lon, class: "A", code: "PCLI", cc: c.iso2, pop: c.pop,
 		}
 	}
+	for _, r := range regions {
+		rr := r
+		rr.alt = cleanAlt(r.name, r.ascii, r.alt)
+		rows[r.id] = &rr
+	}
 
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	if err := writeGazetteer(filepath.Join(out, "gazetteer.tsv.gz"), rows); err != nil {
+	if err := writeIndex(filepath.Join(out, "gazetteer.vgz"), rows); err != nil {
 		return err
 	}
 	if err := writeCountries(filepath.Join(out, "countries.tsv"), countries); err != nil {
@@ -232,10 +257,37 @@ func run(shared, out string, minPop int64) error {
 	for _, k := range keys {
 		fmt.Printf("%-5s %6d\n", k, perCC[k])
 	}
-	fmt.Printf("world cities %d, countries %d, rows %d, alternate names %d\n", world, len(countries), len(rows), alts)
+	fmt.Printf("world rows %d, admin1 added %d, countries %d, rows %d, alternate names %d\n", world, nA1, len(countries), len(rows), alts)
 	fmt.Printf("admin1 by point-in-polygon %d, admin2 by point-in-polygon %d\n", pipA1, pipA2)
 	return nil
 }
+
+// writeIndex writes the binary index (package gazdata).
+func writeIndex(path string, rows map[int64]*row) error {
+	recs := make([]gazdata.Record, 0, len(rows))
+	for _, r := range rows {
+		ascii := r.ascii
+		if ascii == r.name {
+			ascii = ""
+		}
+		recs = append(recs, gazdata.Record{
+			ID: r.id, Name: clean(r.name), ASCII: clean(ascii), Alt: r.alt,
+			Lat: round5(r.lat), Lon: round5(r.lon), Class: r.class, Code: r.code, Country: r.cc,
+			Admin1Code: r.a1code, Admin1: clean(r.a1), Admin2: clean(r.a2), Population: r.pop,
+		})
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := gazdata.Write(f, recs); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+func round5(f float64) float64 { return math.Round(f*1e5) / 1e5 }
 
 // openMaybeGz opens a file, unzipping it when its name ends in .gz.
 func openMaybeGz(path string) (io.Reader, func() error, error) {
@@ -397,28 +449,6 @@ func usefulName(s string) bool {
 	// All lower case: a romanisation key ("ni ya mei", "tmbktw"), not a
 	// name as news text writes it. All upper case and short: a code.
 	return lower < letters && (lower > 0 || letters > 4)
-}
-
-func writeGazetteer(path string, rows map[int64]*row) error {
-	ids := make([]int64, 0, len(rows))
-	for id := range rows {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	return writeGz(path, func(w *bufio.Writer) {
-		fmt.Fprintf(w, "#%s\t%d\n", Format, len(ids))
-		fmt.Fprintln(w, "#id\tname\tascii\talt\tlat\tlon\tclass\tcode\tcc\tadmin1code\tadmin1\tadmin2\tpopulation")
-		for _, id := range ids {
-			r := rows[id]
-			ascii := r.ascii
-			if ascii == r.name {
-				ascii = "" // the reader takes an empty ascii to mean "same as name"
-			}
-			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n",
-				r.id, clean(r.name), clean(ascii), strings.Join(r.alt, "|"),
-				coord(r.lat), coord(r.lon), r.class, r.code, r.cc, r.a1code, clean(r.a1), clean(r.a2), r.pop)
-		}
-	})
 }
 
 func clean(s string) string { return strings.NewReplacer("\t", " ", "\n", " ", "|", " ").Replace(s) }

@@ -407,7 +407,10 @@ func (x *Extractor) location(text string, c, all []*sentence, dateSent int) (*mo
 	var best *model.Place
 	bestScore := math.Inf(-1)
 	consider := func(s *sentence, p *model.Place, bonus float64) {
-		if p.Latitude == nil || p.FeatureCode == "PCLI" || p.FeatureCode == "CONT" || p.FeatureClass == "" {
+		// Countries, continents, regions like "the Sahel", seas and rivers
+		// are not where an incident is coded.
+		if p.Latitude == nil || p.FeatureClass == "" || p.FeatureCode == "PCLI" || p.FeatureCode == "CONT" ||
+			p.FeatureClass == "L" || p.FeatureClass == "H" {
 			return
 		}
 		sc := bonus + math.Min(s.score, 6)/3
@@ -455,6 +458,7 @@ func (x *Extractor) location(text string, c, all []*sentence, dateSent int) (*mo
 		Country: geoparse.CountryName(p.CountryCode), ISO3: geoparse.CountryISO3(p.CountryCode),
 		Admin1: p.Admin1, Admin2: p.Admin2, GeoPrecision: model.GeoTown,
 	}
+	span := model.Span{Start: p.Start, End: p.End}
 	switch {
 	case p.FeatureCode == "ADM1":
 		loc.GeoPrecision = model.GeoRegion
@@ -463,7 +467,14 @@ func (x *Extractor) location(text string, c, all []*sentence, dateSent int) (*mo
 	case nearRe.MatchString(text[max(0, p.Start-60):p.Start]):
 		loc.GeoPrecision = model.GeoNear
 	}
-	return loc, model.Span{Start: p.Start, End: p.End}
+	// "30 km north of Gao", "à 15 km au sud de Djibo": the offset point,
+	// near the named place; the anchor keeps its name.
+	if r, ok := geoparse.RelativeTo(text, *p); ok {
+		loc.Latitude, loc.Longitude = math.Round(r.Lat*1e5)/1e5, math.Round(r.Lon*1e5)/1e5
+		loc.GeoPrecision = max(loc.GeoPrecision, r.Precision)
+		span.Start = r.Start
+	}
+	return loc, span
 }
 
 // countryFromText guesses the country (ISO3 and name) from demonyms when

@@ -358,3 +358,19 @@ func TestEventDayOfAWeek(t *testing.T) {
 		}
 	}
 }
+
+func TestRelativeLocation(t *testing.T) {
+	x := newExtractor(t)
+	res := x.Extract("Gunmen killed five herders on Tuesday about 30 km north of Gao, residents said.", Options{Published: date(t, "2025-02-07")})
+	if len(res.Events) != 1 || res.Events[0].Location == nil {
+		t.Fatalf("events: %+v", res.Events)
+	}
+	l := res.Events[0].Location
+	if l.Name != "Gao" || l.GeoPrecision != 2 {
+		t.Errorf("location %+v: want Gao, precision 2", *l)
+	}
+	if d := Haversine(l.Latitude, l.Longitude, 16.27167, -0.04472); d < 20 || d > 40 {
+		t.Errorf("offset point is %.0f km from Gao, want about 30", d)
+	}
+	checkEvidence(t, "Gunmen killed five herders on Tuesday about 30 km north of Gao, residents said.", res)
+}

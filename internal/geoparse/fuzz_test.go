@@ -84,10 +84,10 @@ func BenchmarkDefault(b *testing.B) {
 	var g *Gazetteer
 	for b.Loop() {
 		var err error
-		if g, err = load(gazetteerGz); err != nil {
+		if g, err = load(gazetteerIndex); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(g.Len()), "entries")
-	b.ReportMetric(float64(heapOf(func() any { g, _ := load(gazetteerGz); return g }))/(1<<20), "heap-MB")
+	b.ReportMetric(float64(heapOf(func() any { g, _ := load(gazetteerIndex); return g }))/(1<<20), "heap-MB")
 }

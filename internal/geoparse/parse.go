@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/vigil-hr/vigil/internal/geoparse/fold"
@@ -28,6 +29,9 @@ type mention struct {
 	cue        cueKind // strongest cue around the name
 	recog      float64 // how sure we are that these words name a place
 	explicit   bool    // a span the caller gave
+	demonym    bool    // a nationality word standing for its country
+	surface    string  // the words as written
+	kid        int     // same number for mentions of the same folded name
 	para       int     // paragraph (line) number
 }
 
@@ -74,12 +78,13 @@ func (p *Parser) spanMention(f *folded, s model.Span) mention {
 		return m
 	}
 	m.para = strings.Count(f.text[:s.Start], "\n")
+	m.surface = f.text[s.Start:s.End]
 	m.key = fold.String(f.text[s.Start:s.End])
-	if c := p.g.names[m.key]; len(c) > 0 {
+	if c := p.g.cands(m.key); len(c) > 0 {
 		m.cands = c
 	} else {
 		for _, v := range variants(m.key) {
-			if c := p.g.names[v]; len(c) > 0 {
+			if c := p.g.cands(v); len(c) > 0 {
 				m.cands = c
 				break
 			}
@@ -104,6 +109,13 @@ func (p *Parser) spanMention(f *folded, s model.Span) mention {
 		m.cue = max(p.cueBefore(f, i0), p.cueAfter(f, j0))
 		return m
 	}
+	// A nationality word the caller marked stands for its country.
+	if cc, ok := demonyms[m.key]; ok {
+		if e := p.g.country(cc); e != nil {
+			m.cands, m.demonym = []*Entry{e}, true
+			return m
+		}
+	}
 	best := mention{}
 	for i := i0; i <= j0; i++ {
 		j := p.longest(f, i, j0)
@@ -111,7 +123,7 @@ func (p *Parser) spanMention(f *folded, s model.Span) mention {
 			continue
 		}
 		best = mention{i: i, j: j, key: f.key(i, j)}
-		best.cands = p.g.names[best.key]
+		best.cands = p.g.cands(best.key)
 	}
 	if best.cands != nil {
 		m.cands, m.key = best.cands, best.key
@@ -128,11 +140,11 @@ func (p *Parser) longest(f *folded, i, limit int) int {
 		if j > i && f.tok[j].hardBefore {
 			break
 		}
-		k := f.key(i, j)
-		if _, ok := p.g.names[k]; ok {
+		name, more := p.g.lookupKey(f.key(i, j))
+		if name {
 			best = j
 		}
-		if _, ok := p.g.prefixes[k]; !ok {
+		if !more {
 			break
 		}
 	}
@@ -167,7 +179,8 @@ func (p *Parser) find(f *folded) ([]mention, []ref) {
 			continue
 		}
 		m := mention{i: i, j: j, start: t.start, end: f.tok[j].end, key: f.key(i, j), para: t.para}
-		m.cands = p.g.names[m.key]
+		m.surface = f.text[m.start:m.end]
+		m.cands = p.g.cands(m.key)
 		before, after := p.cueBefore(f, i), p.cueAfter(f, j)
 		m.cue = max(before, after)
 		admin := m.cue == cueRegion || m.cue == cueAdmin2
@@ -185,10 +198,16 @@ func (p *Parser) find(f *folded) ([]mention, []ref) {
 		// alternate) is a country, region or sizeable town.
 		prominent, regional := false, false
 		for _, c := range m.cands {
-			if isProminent(c) && (c.nameKey == m.key || c.asciiKey == m.key) {
+			if isProminent(c) && isMainName(c, m.key) {
 				prominent = true
-				regional = regional || focusBonus[c.Country] > 0 || c.Code == "PCLI"
+				regional = regional || focus(c.Country) > 0 || c.Code == "PCLI"
 			}
+		}
+		if minorOnly(m.cands) && m.cue < cuePlace {
+			// Only small places far from the Sahel answer to this
+			// name: without "in", "near", "à"... it is more likely a
+			// word or a person than a village of 600 people.
+			continue
 		}
 		if i > 0 && !t.hardBefore && orgWords[f.key(i-1, i-1)] {
 			continue // "Katiba Macina", "Radio Kledu"
@@ -238,11 +257,22 @@ func (p *Parser) find(f *folded) ([]mention, []ref) {
 	return ms, demo
 }
 
+// minorOnly reports whether every candidate is a small populated place
+// outside the Sahel focus countries.
+func minorOnly(cands []*Entry) bool {
+	for _, e := range cands {
+		if e.Class != "P" || e.Population >= 15000 || focus(e.Country) > 0 || isProminent(e) {
+			return false
+		}
+	}
+	return true
+}
+
 // prominentWord reports whether token k alone names a country or a
 // prominent place of Mali and its neighbours.
 func (p *Parser) prominentWord(f *folded, k int) bool {
-	for _, e := range p.g.names[f.key(k, k)] {
-		if isProminent(e) && (focusBonus[e.Country] > 0 || e.Code == "PCLI") {
+	for _, e := range p.g.cands(f.key(k, k)) {
+		if isProminent(e) && (focus(e.Country) > 0 || e.Code == "PCLI" || e.Population >= 100000) {
 			return true
 		}
 	}
@@ -254,7 +284,7 @@ func (p *Parser) prominentWord(f *folded, k int) bool {
 func (p *Parser) inName(f *folded, i, j int) bool {
 	capWord := func(k int) bool {
 		t := f.tok[k]
-		if !t.upper || t.capsLine {
+		if !t.upper || t.capsLine || p.prominentWord(f, k) {
 			return false
 		}
 		w := f.key(k, k)
@@ -310,22 +340,59 @@ func (p *Parser) cueAfter(f *folded, j int) cueKind {
 // town, the kind of place a reader knows without a cue.
 func isProminent(e *Entry) bool {
 	switch e.Code {
-	case "PCLI", "ADM1", "ADM2", "PPLC", "PPLA", "PPLA2":
+	case "PCLI", "ADM1", "ADM2", "PPLC", "PPLA", "PPLA2", "CONT", "RGN", "SEA", "OCN", "LK", "DSRT", "GULF":
 		return true
 	}
 	return e.Population >= 10000
 }
 
-// focusCountries are preferred, in this order, when the text says nothing
-// about the country: Vigil reads Sahel reports.
-var focusBonus = map[string]float64{
-	"ML": 0.6, "BF": 0.35, "NE": 0.35, "MR": 0.3, "SN": 0.2, "GN": 0.2, "CI": 0.2, "DZ": 0.2,
+// focus returns the preference for a country when the text says nothing
+// about the country: Vigil reads Sahel reports, Mali first.
+func focus(cc string) float64 {
+	switch cc {
+	case "ML":
+		return 0.6
+	case "BF", "NE":
+		return 0.35
+	case "MR":
+		return 0.3
+	case "SN", "GN", "CI", "DZ":
+		return 0.2
+	}
+	return 0
 }
 
-// codePrior scores feature codes: capitals and regions before villages.
-var codePrior = map[string]float64{
-	"PCLI": 5, "PPLC": 2, "ADM1": 1.3, "PPLA": 1.5, "PPLA2": 1.1, "ADM2": 1,
-	"PPLA3": 0.8, "PPLA4": 0.6, "ADM3": 0.6, "PPL": 0.5,
+// codePrior scores feature codes: countries, continents and regions
+// before capitals, capitals before villages. (A switch: scoring runs it
+// for every candidate, and it beats a map lookup severalfold.)
+func codePrior(code string) float64 {
+	switch code {
+	case "PCLI":
+		return 5
+	case "CONT":
+		return 4
+	case "RGN":
+		return 3.2
+	case "SEA", "OCN":
+		return 2.5
+	case "ADM1":
+		return 2.3
+	case "PPLC", "DSRT", "GULF":
+		return 2
+	case "PPLA", "LK":
+		return 1.5
+	case "PPLA2":
+		return 1.1
+	case "ADM2":
+		return 1
+	case "PPLA3":
+		return 0.8
+	case "PPLA4", "ADM3":
+		return 0.6
+	case "PPL":
+		return 0.5
+	}
+	return 0
 }
 
 // ref points at a word of the text that gives context: a mention (k ≥ 0)
@@ -334,14 +401,15 @@ type ref struct {
 	k    int
 	para int
 	key  string
+	kid  int
 }
 
 // context is what the whole text says about where it happens.
 type context struct {
-	countries map[string][]ref // ISO2 → mentions naming the country, demonyms
-	admin1    map[string][]ref // cc|folded admin1 name → mentions naming the region
-	admin1Cap map[string][]ref // cc|folded admin1 name → mentions naming its capital
-	admin2    map[string][]ref // cc|folded admin2 name → mentions naming the cercle/province
+	countries map[string][]ref   // ISO2 → mentions naming the country, demonyms
+	admin1    map[adminKey][]ref // admin1 → mentions naming the region
+	admin1Cap map[adminKey][]ref // admin1 → mentions naming its capital
+	admin2    map[adminKey][]ref // admin2 → mentions naming the cercle/province
 }
 
 // support weighs the context refs give mention m: 1 when one of them is in
@@ -350,7 +418,7 @@ type context struct {
 func support(refs []ref, m *mention) float64 {
 	w := 0.0
 	for _, r := range refs {
-		if r.k >= 0 && r.key == m.key {
+		if r.k >= 0 && r.kid == m.kid {
 			continue
 		}
 		if r.para == m.para {
@@ -363,36 +431,49 @@ func support(refs []ref, m *mention) float64 {
 
 func buildContext(ms []mention, demo []ref) *context {
 	c := &context{
-		countries: map[string][]ref{}, admin1: map[string][]ref{},
-		admin1Cap: map[string][]ref{}, admin2: map[string][]ref{},
+		countries: map[string][]ref{}, admin1: map[adminKey][]ref{},
+		admin1Cap: map[adminKey][]ref{}, admin2: map[adminKey][]ref{},
 	}
 	for _, d := range demo {
 		c.countries[d.key] = append(c.countries[d.key], d)
 	}
 	for k, m := range ms {
-		r := ref{k: k, para: m.para, key: m.key}
+		r := ref{k: k, para: m.para, key: m.key, kid: m.kid}
 		for _, e := range m.cands {
 			switch {
 			case e.Code == "PCLI":
 				c.countries[e.Country] = append(c.countries[e.Country], r)
-			case e.Code == "ADM1" && e.a1Key != "":
-				c.admin1[e.a1Key] = append(c.admin1[e.a1Key], r)
-			case e.Code == "PPLA" && e.a1Key != "":
-				c.admin1Cap[e.a1Key] = append(c.admin1Cap[e.a1Key], r)
-			case e.Code == "ADM2" && e.a2Key != "":
-				c.admin2[e.a2Key] = append(c.admin2[e.a2Key], r)
+			case e.Code == "ADM1" && e.Admin1Code != "":
+				c.admin1[a1Key(e)] = append(c.admin1[a1Key(e)], r)
+			case e.Code == "PPLA" && e.Admin1Code != "":
+				c.admin1Cap[a1Key(e)] = append(c.admin1Cap[a1Key(e)], r)
+			case e.Code == "ADM2" && e.Admin2 != "":
+				c.admin2[a2Key(e)] = append(c.admin2[a2Key(e)], r)
 			}
 		}
 	}
 	return c
 }
 
+// adminKey names an administrative unit: country and admin1 code, or
+// country, admin1 code and admin2 name.
+type adminKey struct{ cc, a1, a2 string }
+
+func a1Key(e *Entry) adminKey { return adminKey{e.Country, e.Admin1Code, ""} }
+func a2Key(e *Entry) adminKey { return adminKey{e.Country, e.Admin1Code, e.Admin2} }
+
+// isMainName reports whether folded key k is e's own name (not an
+// alternate one).
+func isMainName(e *Entry, k string) bool {
+	return k != "" && (fold.Equal(e.Name, k) || e.ASCII != e.Name && fold.Equal(e.ASCII, k))
+}
+
 // scored is a candidate with its score and the reasons behind it.
 type scored struct {
 	e       *Entry
 	raw     float64
-	reasons [8]reason // fixed: scoring allocates nothing per candidate
-	n       int
+	reasons []reason // kept only when explain is set
+	explain bool
 }
 
 // reason is one thing that raised a candidate's score. It is put in words
@@ -416,16 +497,15 @@ func (r reason) String() string {
 
 func (s *scored) add(w float64, format, arg string) {
 	s.raw += w
-	if s.n < len(s.reasons) {
-		s.reasons[s.n] = reason{w: w, format: format, arg: arg}
-		s.n++
+	if s.explain {
+		s.reasons = append(s.reasons, reason{w: w, format: format, arg: arg})
 	}
 }
 
 // score rates candidate e of mention k from the text's context.
-func score(ms []mention, k int, e *Entry, ctx *context) scored {
+func score(ms []mention, k int, e *Entry, ctx *context, explain bool) scored {
 	m := ms[k]
-	s := scored{e: e, raw: codePrior[e.Code]}
+	s := scored{e: e, raw: codePrior(e.Code), explain: explain}
 	if s.raw == 0 {
 		s.raw = 0.3
 	}
@@ -433,39 +513,54 @@ func score(ms []mention, k int, e *Entry, ctx *context) scored {
 		// Regions' populations say nothing about how often a bare name
 		// means the region rather than its capital.
 		s.raw += min(1.2, 0.2*math.Log10(float64(e.Population)))
+		if e.Population >= 1_000_000 && isMainName(e, m.key) {
+			s.raw += 0.8 // a city everyone knows: "New York" is the city before the state
+		}
 	}
-	if m.key != "" && (e.nameKey == m.key || e.asciiKey == m.key) {
+	if m.key != "" && !isMainName(e, m.key) && e.Class == "P" && focus(e.Country) == 0 {
+		// A foreign city's name in another language ("Kita" for Quito)
+		// is a weaker claim than a Sahel town's own name.
+		s.raw -= 0.5
+	}
+	if m.key != "" && isMainName(e, m.key) {
 		s.raw += 0.8 // the main name, not an alternate one
+		if m.surface == e.Name && e.Name != e.ASCII {
+			s.add(0.3, "spelled exactly as the gazetteer spells it", "")
+		}
 	}
 	if e.Code != "PCLI" {
 		if w := support(ctx.countries[e.Country], &m); w > 0 {
 			s.add(w, "%s named in the text", e.Country)
-		} else if focusBonus[e.Country] > 0 {
-			s.add(focusBonus[e.Country], "%s preferred for Sahel reports", e.Country)
+		} else if focus(e.Country) > 0 {
+			s.add(focus(e.Country), "%s preferred for Sahel reports", e.Country)
 		}
 	}
-	if e.Code != "ADM1" && e.Code != "PCLI" && e.a1Key != "" {
-		if w := support(ctx.admin1[e.a1Key], &m); w > 0 {
+	if e.Code != "ADM1" && e.Code != "PCLI" && e.Admin1Code != "" {
+		if w := support(ctx.admin1[a1Key(e)], &m); w > 0 {
 			s.add(1.2*w, "in %s, named in the text", e.Admin1)
-		} else if w := support(ctx.admin1Cap[e.a1Key], &m); w > 0 {
+		} else if w := support(ctx.admin1Cap[a1Key(e)], &m); w > 0 {
 			s.add(0.6*w, "in %s region, whose capital is named in the text", e.Admin1)
 		}
 	}
-	if e.Code != "ADM2" && e.a2Key != "" {
-		if w := support(ctx.admin2[e.a2Key], &m); w > 0 {
+	if e.Code != "ADM2" && e.Admin2 != "" {
+		if w := support(ctx.admin2[a2Key(e)], &m); w > 0 {
 			s.add(0.8*w, "in %s, named in the text", e.Admin2)
 		}
 	}
 	switch m.cue {
 	case cueRegion:
 		if e.Code == "ADM1" {
-			s.add(3, "called a region in the text", "")
+			s.add(3, "called a region or state in the text", "")
+		} else if e.Code == "ADM2" {
+			s.add(1.5, "called a region in the text", "")
 		} else if e.Class == "P" {
 			s.raw--
 		}
 	case cueAdmin2:
 		if e.Code == "ADM2" {
-			s.add(3, "called a cercle/province in the text", "")
+			s.add(3, "called a cercle/province/LGA in the text", "")
+		} else if e.Code == "ADM1" {
+			s.add(2, "called a province in the text", "")
 		} else if e.Class == "P" {
 			s.raw--
 		}
@@ -480,6 +575,15 @@ func score(ms []mention, k int, e *Entry, ctx *context) scored {
 // resolve scores every mention's candidates (twice: the second pass adds
 // closeness to the places chosen in the first) and builds the places.
 func (p *Parser) resolve(f *folded, ms []mention, demo []ref, onlyExplicit bool) []model.Place {
+	kids := make(map[string]int, len(ms))
+	for k := range ms {
+		id, ok := kids[ms[k].key]
+		if !ok {
+			id = len(kids)
+			kids[ms[k].key] = id
+		}
+		ms[k].kid = id
+	}
 	ctx := buildContext(ms, demo)
 	first := make([]*Entry, len(ms))
 	for k := range ms {
@@ -487,7 +591,7 @@ func (p *Parser) resolve(f *folded, ms []mention, demo []ref, onlyExplicit bool)
 			first[k] = best.e
 		}
 	}
-	var out []model.Place
+	out := make([]model.Place, 0, len(ms))
 	for k, m := range ms {
 		if onlyExplicit && !m.explicit {
 			continue
@@ -506,6 +610,9 @@ func (p *Parser) resolve(f *folded, ms []mention, demo []ref, onlyExplicit bool)
 			pl.FeatureClass, pl.FeatureCode, pl.Population = e.Class, e.Code, e.Population
 			pl.Score = math.Round(min(1, max(0, m.recog*(0.5+0.5*margin)))*100) / 100
 			pl.Why = why(best, len(m.cands))
+			if m.demonym {
+				pl.Why = "nationality word for " + e.Name + "; " + pl.Why
+			}
 		}
 		out = append(out, pl)
 	}
@@ -520,32 +627,57 @@ func pick(ms []mention, k int, ctx *context, anchors []*Entry) (*scored, float64
 	if len(m.cands) == 0 {
 		return nil, 0
 	}
-	var best, second scored
-	for _, e := range m.cands {
-		s := score(ms, k, e, ctx)
-		if anchors != nil && len(m.cands) > 1 && e.Class == "P" {
-			near(&s, ms, k, anchors)
-		}
-		if s.raw > best.raw || best.e == nil {
-			best, second = s, best
-		} else if s.raw > second.raw {
-			second = s
+	raw := make([]float64, len(m.cands))
+	top := math.Inf(-1)
+	for i, e := range m.cands {
+		s := score(ms, k, e, ctx, false)
+		raw[i] = s.raw
+		top = max(top, s.raw)
+	}
+	if anchors != nil && len(raw) > 1 {
+		// Closeness to the other places adds at most 1: only the
+		// candidates within 1 of the best can gain from it.
+		for i, e := range m.cands {
+			if raw[i] > top-1.2 {
+				s := scored{e: e, raw: raw[i]}
+				near(&s, ms, k, anchors)
+				raw[i] = s.raw
+			}
 		}
 	}
-	if second.e == nil || second.raw <= 0 {
+	b, second := -1, math.Inf(-1)
+	for i, r := range raw {
+		if b < 0 || r > raw[b] {
+			if b >= 0 {
+				second = raw[b]
+			}
+			b = i
+		} else if r > second {
+			second = r
+		}
+	}
+	best := score(ms, k, m.cands[b], ctx, true)
+	if anchors != nil && len(raw) > 1 {
+		near(&best, ms, k, anchors)
+	}
+	switch {
+	case len(raw) == 1 || second <= 0:
 		return &best, 1
-	}
-	if best.raw <= 0 {
+	case best.raw <= 0:
 		return &best, 0.5
 	}
-	return &best, best.raw / (best.raw + second.raw)
+	return &best, best.raw / (best.raw + second)
 }
 
 // near rewards a candidate close to places chosen for other names.
 func near(s *scored, ms []mention, k int, anchors []*Entry) {
+	if s.e.Class != "P" {
+		contains(s, ms, k, anchors)
+		return
+	}
 	best, bestKm, bestName := 0.0, 0.0, ""
 	for a, e := range anchors {
-		if a == k || e == nil || e.Class != "P" || ms[a].key == ms[k].key {
+		if a == k || e == nil || e.Class != "P" || ms[a].kid == ms[k].kid {
 			continue
 		}
 		if math.Abs(s.e.Lat-e.Lat) > 2.3 || math.Abs(s.e.Lon-e.Lon) > 2.6 {
@@ -575,7 +707,26 @@ func near(s *scored, ms []mention, k int, anchors []*Entry) {
 	}
 	if best > 0 {
 		s.add(best, "%.0f km from %s, named in the text", bestName)
-		s.reasons[s.n-1].km = bestKm
+		if s.explain {
+			s.reasons[len(s.reasons)-1].km = bestKm
+		}
+	}
+}
+
+// contains rewards an area (country, region, district) that holds places
+// chosen for other names: "Bamenda ... le Nord-Ouest".
+func contains(s *scored, ms []mention, k int, anchors []*Entry) {
+	e := s.e
+	for a, x := range anchors {
+		if a == k || x == nil || x == e || x.Country != e.Country || e.Country == "" || ms[a].kid == ms[k].kid {
+			continue
+		}
+		switch {
+		case e.Code == "ADM1" && x.Admin1Code == e.Admin1Code && x.Code != "ADM1",
+			e.Code == "ADM2" && x.Admin2 != "" && x.Admin2 == e.Admin2 && x.Code != "ADM2":
+			s.add(1.2, "contains %s, named in the text", x.Name)
+			return
+		}
 	}
 }
 
@@ -597,14 +748,16 @@ func why(s *scored, n int) string {
 	} else {
 		fmt.Fprintf(&b, "best of %d candidates", n)
 	}
-	var rs []reason
-	seen := map[string]bool{}
-	for _, r := range s.reasons[:s.n] {
+	rs := make([]reason, 0, len(s.reasons))
+	for _, r := range s.reasons {
 		if r.arg != "" && len(r.format) > 2 && r.format[:2] == "%s" {
 			r.arg = CountryName(r.arg) // country reasons carry the ISO2 code
 		}
-		if k := fold.String(r.String()); !seen[k] {
-			seen[k] = true
+		dup := false
+		for _, o := range rs {
+			dup = dup || o.format == r.format && o.arg == r.arg
+		}
+		if !dup {
 			rs = append(rs, r)
 		}
 	}
@@ -633,17 +786,20 @@ func why(s *scored, n int) string {
 
 // describe names the kind of place an entry is.
 func describe(e *Entry) string {
-	kind := map[string]string{
-		"PCLI": "country", "PPLC": "capital", "ADM1": "region (ADM1)", "ADM2": "district (ADM2)",
-		"PPLA": "regional capital (PPLA)", "PPLA2": "district seat (PPLA2)", "PPLA3": "commune seat (PPLA3)",
-	}[e.Code]
+	kind := kinds[e.Code]
 	if kind == "" {
 		kind = "populated place (" + e.Code + ")"
 	}
 	if e.Population > 0 {
-		return fmt.Sprintf("%s, population %d", kind, e.Population)
+		return kind + ", population " + strconv.FormatInt(e.Population, 10)
 	}
 	return kind
+}
+
+var kinds = map[string]string{
+	"PCLI": "country", "PPLC": "capital", "CONT": "continent", "RGN": "region", "SEA": "sea", "OCN": "ocean",
+	"ADM1": "region (ADM1)", "ADM2": "district (ADM2)", "PPLA": "regional capital (PPLA)",
+	"PPLA2": "district seat (PPLA2)", "PPLA3": "commune seat (PPLA3)",
 }
 
 // spellings lists French/English transcription pairs of Sahel place names

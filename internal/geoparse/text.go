@@ -30,7 +30,7 @@ type folded struct {
 
 func tokenize(text string) *folded {
 	buf := make([]byte, 0, len(text)+8)
-	var toks []token
+	toks := make([]token, 0, len(text)/6+1)
 	hard, sent, hyphen := true, true, false
 	para := 0
 	lineStart := 0 // index in toks of the current line's first token

@@ -72,27 +72,30 @@ police army military armed forces force soldiers soldier troops government state
 president minister ministre gouvernement armee gendarmerie national nationale
 general colonel captain commander chief lieutenant sergeant mayor prefet governor
 north south east west central northern southern eastern western nord sud est ouest
-centre center centrale sahel sahara
+centre center centrale
 islamic islam muslim christian catholic church mosque god allah dieu
-union united nations african africa afrique european europe international
+union united nations african european international
 group groupe groups people population village villages town city region commune
 cercle province district country pays
 residents survivors witnesses eyewitness families fear thick rights human
 hope peace liberty independence victory freedom justice
 reuters afp press news radio report reports media
 mobile split nice reading bath deal mercy
+alliance stade rue avenue boulevard palais hopital l d qu google amazon apple twitter facebook human university hospital market bridge street court
+congress council post hope obama biden trump putin wagner boko white company camp
+david george mary paul michael peter john james mark grace victoria florence
 `)
 
 // orgWords are words that, placed before a place name, make it part of an
 // organisation's name: "Katiba Macina", "Radio Bamakan", "Hotel Sahel".
 var orgWords = set(`katiba brigade battalion bataillon front radio hotel stade stadium
-university universite lycee ecole school club association airlines groupe`)
+university universite lycee ecole school club association airlines groupe g5 g 5`)
 
 // weakWords are region names that are also common words ("Centre", "Nord",
 // "Sahel", "Est"): they count as places only with an administrative cue
 // ("région du Nord", "Sahel region").
 var weakWords = set(`nord sud est ouest centre centre nord centre est centre ouest centre sud
-sud ouest sahel cascades plateau central lacs lagunes
+sud ouest cascades plateau central lacs lagunes
 montagnes savanes zanzan`)
 
 func set(s string) map[string]bool {
@@ -136,12 +139,15 @@ var cuesBefore = map[string]cueKind{
 	"cercle of": cueAdmin2, "cercle de": cueAdmin2, "cercle d": cueAdmin2,
 	"province of": cueAdmin2, "province du": cueAdmin2, "province de": cueAdmin2,
 	"province de la": cueAdmin2, "province des": cueAdmin2, "province d": cueAdmin2,
+	"state of": cueRegion, "etat de": cueRegion, "etat du": cueRegion, "province of the": cueAdmin2,
+	"lga of": cueAdmin2, "county of": cueAdmin2,
 	"department of": cueAdmin2, "departement de": cueAdmin2, "prefecture de": cueAdmin2,
 }
 
 // cuesAfter maps folded words that may follow a name.
 var cuesAfter = map[string]cueKind{
-	"region": cueRegion, "regions": cueRegion,
+	"region": cueRegion, "regions": cueRegion, "state": cueRegion, "governorate": cueRegion, "oblast": cueRegion,
+	"lga": cueAdmin2, "county": cueAdmin2, "prefecture": cueAdmin2,
 	"cercle": cueAdmin2, "province": cueAdmin2, "district": cueAdmin2,
 	"village": cueLocal, "town": cueLocal, "commune": cueLocal, "area": cuePlace,
 }

@@ -81,36 +81,68 @@ func Rune(dst []byte, r rune) []byte {
 	if unicode.Is(unicode.Mn, r) {
 		return dst
 	}
-	return utf8.AppendRune(dst, unicode.ToLower(r))
+	lr := unicode.ToLower(r)
+	if lr < rune(len(table)) && table[lr] != "" { // "ẞ" → "ß" → "ss"
+		return append(dst, table[lr]...)
+	}
+	return utf8.AppendRune(dst, lr)
 }
 
 // String folds a name: words folded and joined by single spaces; any other
 // punctuation (periods, commas, parentheses) is dropped.
-func String(s string) string {
-	b := make([]byte, 0, len(s))
+func String(s string) string { return string(Append(make([]byte, 0, len(s)), s)) }
+
+// Append appends the folded form of s (as String makes it) to dst.
+func Append(dst []byte, s string) []byte {
+	start := len(dst)
 	space := false
 	for _, r := range s {
 		switch {
 		case IsWord(r):
-			n0 := len(b)
-			if space && len(b) > 0 {
-				b = append(b, ' ')
+			n0 := len(dst)
+			if space && len(dst) > start {
+				dst = append(dst, ' ')
 			}
-			n1 := len(b)
-			if b = Rune(b, r); len(b) == n1 {
-				b = b[:n0] // a lone combining mark folds to nothing
+			n1 := len(dst)
+			if dst = Rune(dst, r); len(dst) == n1 {
+				dst = dst[:n0]
 				continue
 			}
 			space = false
 		case IsSoft(r):
 			space = true
 		default:
-			// Periods and other marks vanish inside a name ("St. Louis"
-			// folds to "st louis"; "Ti.n" would fold to "tin").
 			if r != '.' {
 				space = true
 			}
 		}
 	}
-	return string(b)
+	return dst
+}
+
+// Equal reports whether s folds to key, without allocating for names of
+// up to 128 bytes.
+func Equal(s, key string) bool {
+	// Fast path: plain ASCII letters and spaces compare byte by byte.
+	if len(s) == len(key) {
+		plain := true
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if !('a' <= c && c <= 'z') && !('0' <= c && c <= '9') {
+				plain = false
+				break
+			}
+			if c != key[i] {
+				return false
+			}
+		}
+		if plain {
+			return true
+		}
+	}
+	var buf [128]byte
+	return string(Append(buf[:0], s)) == key
 }
