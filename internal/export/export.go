@@ -1,0 +1,146 @@
+// Package export writes Vigil's stored events in the formats analysts
+// already use: ACLED-shaped CSV, UCDP GED-shaped CSV, GeoJSON (RFC 7946),
+// HXL-tagged CSV and JSON Lines.
+//
+// Writing streams: events are read from the store a page at a time and
+// written as they come, so memory stays flat whatever the number of events.
+// The formats are described for people in docs/formats.md.
+package export
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/vigil-hr/vigil/internal/errs"
+	"github.com/vigil-hr/vigil/internal/model"
+	"github.com/vigil-hr/vigil/internal/store"
+)
+
+// Format names an export format.
+type Format string
+
+// The export formats.
+const (
+	ACLEDCSV Format = "acled-csv"
+	UCDPCSV  Format = "ucdp-csv"
+	GeoJSON  Format = "geojson"
+	HXLCSV   Format = "hxl-csv"
+	JSONL    Format = "jsonl"
+)
+
+// Formats lists the export formats.
+var Formats = []Format{ACLEDCSV, UCDPCSV, GeoJSON, HXLCSV, JSONL}
+
+// ParseFormat checks a format name.
+func ParseFormat(s string) (Format, error) {
+	f := Format(s)
+	if !slices.Contains(Formats, f) {
+		return "", errs.E(errs.Invalid, "export format %q is not one of acled-csv, ucdp-csv, geojson, hxl-csv, jsonl", s)
+	}
+	return f, nil
+}
+
+// EventLister is what an export reads: the store's event listing.
+type EventLister interface {
+	ListEvents(ctx context.Context, f store.EventFilter) ([]model.StoredEvent, error)
+}
+
+// Options says what to export and how.
+type Options struct {
+	Format Format
+	// Filter selects the events; its Page is ignored (everything that
+	// passes is written).
+	Filter store.EventFilter
+	// Public applies Redact to every event before it is written.
+	Public bool
+}
+
+// Stats says what an export wrote.
+type Stats struct {
+	Written int // events written
+	Skipped int // events the format has no place for (UCDP: not organised violence)
+}
+
+// encoder writes one format.
+type encoder interface {
+	begin() error
+	// event writes one event; false means the format has no place for it.
+	event(se *model.StoredEvent) (bool, error)
+	end() error
+}
+
+// pageSize is how many events are read from the store at a time.
+const pageSize = store.MaxLimit
+
+// Write exports the events that pass opts.Filter to w, newest first, in
+// opts.Format. It reads the store a page at a time (offset paging, so an
+// export taken while reports are being ingested may repeat or miss the
+// events ingested meanwhile).
+func Write(ctx context.Context, w io.Writer, src EventLister, opts Options) (st Stats, err error) {
+	defer errs.Wrap(&err, "export %s", opts.Format)
+	if _, err := ParseFormat(string(opts.Format)); err != nil {
+		return st, err
+	}
+	f := opts.Filter
+	f.Page = store.Page{Limit: pageSize}
+	if _, err := f.Normalize(); err != nil {
+		return st, err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	enc := newEncoder(opts.Format, bw)
+	if err := enc.begin(); err != nil {
+		return st, err
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		page, err := src.ListEvents(ctx, f)
+		if err != nil {
+			return st, fmt.Errorf("reading events at offset %d: %w", f.Offset, err)
+		}
+		for i := range page {
+			se := &page[i]
+			if opts.Public {
+				Redact(&se.Event)
+			}
+			ok, err := enc.event(se)
+			if err != nil {
+				return st, err
+			}
+			if ok {
+				st.Written++
+			} else {
+				st.Skipped++
+			}
+		}
+		if len(page) < f.Limit {
+			break
+		}
+		f.Offset += len(page)
+	}
+	if err := enc.end(); err != nil {
+		return st, err
+	}
+	return st, bw.Flush()
+}
+
+func newEncoder(f Format, w *bufio.Writer) encoder {
+	switch f {
+	case ACLEDCSV:
+		return newCSVEncoder(w, ACLEDColumns, nil, func(row []string, se *model.StoredEvent) bool {
+			acledRow(row, se)
+			return true
+		})
+	case UCDPCSV:
+		return newCSVEncoder(w, UCDPColumns, nil, ucdpRow)
+	case HXLCSV:
+		return newHXLEncoder(w)
+	case GeoJSON:
+		return &geojsonEncoder{w: w}
+	}
+	return &jsonlEncoder{w: w}
+}
