@@ -17,6 +17,7 @@ import (
 
 	"github.com/vigil-hr/vigil/internal/errs"
 	"github.com/vigil-hr/vigil/internal/nlp"
+	"github.com/vigil-hr/vigil/internal/nlp/dates"
 )
 
 // DefaultMaxBytes is the largest report intake accepts by default: far above
@@ -85,12 +86,47 @@ func Parse(raw []byte, name string) (*Doc, error) {
 			return nil, errs.E(errs.Invalid, "%s: looks like %s, not a text report", name, ct)
 		}
 		d.Text = string(raw)
+		d.Published = textDateline(d.Text)
 	}
 	if strings.TrimSpace(d.Text) == "" {
 		return nil, errs.E(errs.Invalid, "%s: has no readable text", name)
 	}
 	d.Lang, d.LangConfidence = nlp.DetectLanguage(d.Text)
 	return d, nil
+}
+
+// textDateline reads a plain-text report's publication date from a short
+// line under the headline that is only a date, or a dateline or byline
+// ending in one ("March 8, 2025", "Par Awa Dembélé – 16 mars 2025",
+// "Publié le 06/02/2025", "Ouagadougou, le 10 septembre 2024").
+func textDateline(text string) *time.Time {
+	for i, line := range strings.SplitN(text, "\n", 8) {
+		if i == 7 {
+			break
+		}
+		line = strings.TrimSpace(line)
+		if line == "" || len(line) > 80 {
+			continue
+		}
+		for _, cand := range datelineCandidates(line) {
+			if t, ok := dates.ParseMetaDate(cand); ok && t.Year() >= 1990 {
+				t = t.UTC()
+				return &t
+			}
+		}
+	}
+	return nil
+}
+
+// datelineCandidates are the parts of a line that may be a bare date.
+func datelineCandidates(line string) []string {
+	out := []string{line}
+	for _, sep := range []string{" – ", " — ", " - ", ", le ", " le ", ": ", ", "} {
+		if i := strings.LastIndex(line, sep); i >= 0 {
+			out = append(out, strings.TrimSpace(line[i+len(sep):]))
+		}
+	}
+	return out
 }
 
 // looksHTML sniffs the start of the document for markup.

@@ -199,3 +199,26 @@ func BenchmarkParseHTML(b *testing.B) {
 		}
 	}
 }
+
+func TestTextDateline(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"Rebels seize Léré\nMarch 8, 2025\n\nText of the report.", "2025-03-08"},
+		{"Titre\nPar Awa Dembélé – 16 mars 2025\n\nLe 13 mars...", "2025-03-16"},
+		{"COMMUNIQUÉ\nCollectif\nOuagadougou, le 10 septembre 2024\n\nTexte.", "2024-09-10"},
+		{"Axe Douentza–Hombori\nPublié le 06/02/2025\n\nUn car...", "2025-02-06"},
+		{"Soldiers attacked the village on March 8, 2025, residents said, and burned homes.", ""},
+		{"No date here at all.\nNor here.", ""},
+	} {
+		d, err := Parse([]byte(tc.text), "t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if d.Published != nil {
+			got = d.Published.Format("2006-01-02")
+		}
+		if got != tc.want {
+			t.Errorf("%.30q: published %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
