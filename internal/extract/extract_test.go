@@ -374,3 +374,36 @@ func TestRelativeLocation(t *testing.T) {
 	}
 	checkEvidence(t, "Gunmen killed five herders on Tuesday about 30 km north of Gao, residents said.", res)
 }
+
+func TestSeveralIncidents(t *testing.T) {
+	x := newExtractor(t)
+	for _, tc := range []struct {
+		lang, text string
+	}{
+		{"en", "Security roundup: violence in northern Burkina Faso\n\nOn Monday, gunmen killed five civilians in Djibo, residents said.\n\n" +
+			"On Wednesday, a drone strike by the army hit a JNIM camp near Dori, killing 12 fighters, according to a security source.\n\n" +
+			"Separately, the government announced new measures for farmers.\n"},
+		{"fr", "Point sécuritaire dans le nord du Burkina Faso\n\nLundi, des hommes armés ont tué cinq civils à Djibo, selon des habitants.\n\n" +
+			"Mercredi, une frappe de drone de l'armée a visé un camp du JNIM près de Dori, tuant 12 combattants, selon une source sécuritaire.\n\n" +
+			"Par ailleurs, le gouvernement a annoncé de nouvelles mesures pour les agriculteurs.\n"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			res := x.Extract(tc.text, Options{Published: date(t, "2025-03-14")})
+			checkEvidence(t, tc.text, res)
+			if len(res.Events) != 2 {
+				t.Fatalf("got %d events, want 2: %+v", len(res.Events), res.Events)
+			}
+			want := []struct {
+				date, sub, place string
+				killed           int
+			}{{"2025-03-10", "Attack", "Djibo", 5}, {"2025-03-12", "Air/drone strike", "Dori", 12}}
+			for i, w := range want {
+				ev := res.Events[i]
+				if ev.EventDate != w.date || ev.SubEventType != w.sub || ev.Location == nil || ev.Location.Name != w.place ||
+					ev.Fatalities == nil || ev.Fatalities.Best == nil || *ev.Fatalities.Best != w.killed {
+					t.Errorf("event %d = %s %s %+v %+v; want %s %s in %s, %d killed", i, ev.EventDate, ev.SubEventType, ev.Location, ev.Fatalities, w.date, w.sub, w.place, w.killed)
+				}
+			}
+		})
+	}
+}
