@@ -12,12 +12,15 @@ import (
 
 	"github.com/vigil-hr/vigil/internal/app"
 	"github.com/vigil-hr/vigil/internal/httpapi"
+	"github.com/vigil-hr/vigil/internal/intake"
+	"github.com/vigil-hr/vigil/internal/store"
+	"github.com/vigil-hr/vigil/internal/web"
 )
 
 func runServe(ctx context.Context, e *Env, args []string) error {
 	fs := newFlags(e, "serve", "vigil serve [--addr 127.0.0.1:8080] [--data DIR]",
-		`Serve the stored events: a list at /, the JSON API under /api/v1/ (events, events/{id}, documents/{id}),
-and GET /healthz, which answers 200 when the store is ready. Stops cleanly on Ctrl-C or SIGTERM.
+		`Serve the workbench at / (events with filters, map, timeline, each event with its evidence, intake),
+the JSON API under /api/v1/ with its OpenAPI document at /api/openapi.json, and GET /healthz, which answers 200 when the store is ready. Stops cleanly on Ctrl-C or SIGTERM.
 With --demo, the demo reports the Vigil team wrote are stored first (once), so there is something to see.`)
 	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on")
 	demo := fs.Bool("demo", false, "first store the demo reports the Vigil team wrote (fiction about real places)")
@@ -43,8 +46,23 @@ With --demo, the demo reports the Vigil team wrote are stored first (once), so t
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
 	}
+	ui, err := web.New(web.Config{Store: a.Store, Log: e.Log, Ingest: func(ctx context.Context, in web.IntakeInput) (store.IngestResult, error) {
+		doc, err := intake.Parse(in.Raw, in.Name)
+		if err != nil {
+			return store.IngestResult{}, err
+		}
+		return a.Ingest(ctx, app.IngestInput{Doc: doc, Source: in.Source, Published: in.Published})
+	}})
+	if err != nil {
+		return fmt.Errorf("web UI: %w", err)
+	}
+	api := (&httpapi.Server{Store: a.Store, Log: e.Log}).Handler()
+	mux := http.NewServeMux()
+	mux.Handle("/api/", api)
+	mux.Handle("/healthz", api)
+	mux.Handle("/", ui.Handler())
 	srv := &http.Server{
-		Handler:           (&httpapi.Server{Store: a.Store, Log: e.Log}).Handler(),
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -1,15 +1,16 @@
-// Package httpapi serves Vigil's records over HTTP: the health probe, the
-// JSON API under /api/v1/ and, for now, a plain HTML list of events at /.
-// Errors are RFC 9457 problem details.
+// Package httpapi serves Vigil's records over HTTP: the health probe and the
+// JSON API under /api/v1/, described by the OpenAPI 3.1 document it serves
+// at /api/openapi.json. The document is built from the same route table the
+// handlers are registered from, with schemas reflected from the Go types, and
+// a test checks real responses against it. Errors are RFC 9457 problem
+// details. The web UI (package web) lives beside it.
 package httpapi
 
 import (
 	"context"
 	"encoding/json"
-	"html/template"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/vigil-hr/vigil/internal/errs"
@@ -23,15 +24,65 @@ type Server struct {
 	Log   *slog.Logger
 }
 
+// route is one endpoint: how it is served and how it is documented.
+type route struct {
+	Method, Path string
+	Summary      string
+	Params       []param // path parameters and query parameters
+	Query        bool    // takes the event query parameters (QueryParams)
+	Body         any     // a value of the 200 response's Go type
+	MediaType    string  // of the 200 response; application/json when empty
+	Errors       []int   // problem statuses it may answer besides 500
+	handler      func(*Server, http.ResponseWriter, *http.Request)
+}
+
+type param struct {
+	Name, In, Type, Doc string
+}
+
+var idParam = param{"id", "path", "string", "the record's ID"}
+var docIDParam = param{"id", "path", "string", "the document's ID (its SHA-256)"}
+
+// routes is every endpoint of the API.
+var routes = []route{
+	{Method: "GET", Path: "/healthz", Summary: "Readiness: 200 when the store answers", Body: Health{}, Errors: []int{503},
+		handler: (*Server).health},
+	{Method: "GET", Path: "/api/v1/events", Summary: "Stored events, filtered, sorted and paged", Query: true,
+		Body: EventList{}, Errors: []int{400}, handler: (*Server).listEvents},
+	{Method: "GET", Path: "/api/v1/events.geojson", Summary: "Located events as a GeoJSON FeatureCollection", Query: true,
+		Body: FeatureCollection{}, MediaType: "application/geo+json", Errors: []int{400}, handler: (*Server).eventsGeoJSON},
+	{Method: "GET", Path: "/api/v1/events/{id}", Summary: "One stored event", Params: []param{idParam},
+		Body: model.StoredEvent{}, Errors: []int{404}, handler: (*Server).getEvent},
+	{Method: "GET", Path: "/api/v1/documents", Summary: "Stored documents, newest first (without their text)",
+		Params: []param{{"limit", "query", "integer", "page size (default 100, at most 1000)"}, {"offset", "query", "integer", "documents to skip"}},
+		Body:   DocumentList{}, Errors: []int{400}, handler: (*Server).listDocuments},
+	{Method: "GET", Path: "/api/v1/documents/{id}", Summary: "One stored document with its text", Params: []param{docIDParam},
+		Body: model.Document{}, Errors: []int{404}, handler: (*Server).getDocument},
+	{Method: "GET", Path: "/api/v1/documents/{id}/reports", Summary: "The extractors' reports on a document, oldest first",
+		Params: []param{docIDParam}, Body: ReportList{}, Errors: []int{404}, handler: (*Server).documentReports},
+}
+
+func init() {
+	// Added here, not in the literal: the document is built from routes.
+	routes = append(routes, route{Method: "GET", Path: "/api/openapi.json", Summary: "This OpenAPI document",
+		Body: map[string]any{}, handler: (*Server).openAPI})
+}
+
 // Handler returns the HTTP handler with every route.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.health)
-	mux.HandleFunc("GET /api/v1/events", s.listEvents)
-	mux.HandleFunc("GET /api/v1/events/{id}", s.getEvent)
-	mux.HandleFunc("GET /api/v1/documents/{id}", s.getDocument)
-	mux.HandleFunc("GET /{$}", s.index)
+	for _, rt := range routes {
+		mux.HandleFunc(rt.Method+" "+rt.Path, func(w http.ResponseWriter, r *http.Request) { rt.handler(s, w, r) })
+	}
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		s.problem(w, r, errs.E(errs.NotFound, "no API endpoint %s %s", r.Method, r.URL.Path))
+	})
 	return s.logged(secure(mux))
+}
+
+// Health is the body of GET /healthz.
+type Health struct {
+	Status string `json:"status"`
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
@@ -41,7 +92,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, errs.E(errs.Unavailable, "store not ready: %v", err))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	writeJSON(w, http.StatusOK, Health{Status: "ok"})
 }
 
 // EventList is the body of GET /api/v1/events.
@@ -52,36 +103,13 @@ type EventList struct {
 	Offset int                 `json:"offset"`
 }
 
-func filterFrom(r *http.Request) (store.EventFilter, error) {
-	q := r.URL.Query()
-	f := store.EventFilter{
-		From: q.Get("from"), To: q.Get("to"), SubEventType: q.Get("sub_event_type"),
-		Country: q.Get("country"), DocumentID: q.Get("document"),
-	}
-	for name, dst := range map[string]*int{"limit": &f.Limit, "offset": &f.Offset} {
-		if v := q.Get(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return f, errs.E(errs.Invalid, "query parameter %s=%q is not a non-negative integer", name, v)
-			}
-			*dst = n
-		}
-	}
-	return f.Normalize()
-}
-
 func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
-	f, err := filterFrom(r)
+	q, err := ParseEventQuery(r.URL.Query())
 	if err != nil {
 		s.problem(w, r, err)
 		return
 	}
-	evs, err := s.Store.ListEvents(r.Context(), f)
-	if err != nil {
-		s.problem(w, r, err)
-		return
-	}
-	n, err := s.Store.CountEvents(r.Context(), f)
+	evs, n, err := FindEvents(r.Context(), s.Store, q)
 	if err != nil {
 		s.problem(w, r, err)
 		return
@@ -89,7 +117,52 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
 	if evs == nil {
 		evs = []model.StoredEvent{}
 	}
-	writeJSON(w, http.StatusOK, EventList{Events: evs, Total: n, Limit: f.Limit, Offset: f.Offset})
+	writeJSON(w, http.StatusOK, EventList{Events: evs, Total: n, Limit: q.Limit, Offset: q.Offset})
+}
+
+// FeatureCollection is the body of GET /api/v1/events.geojson: one Point
+// feature per located event (RFC 7946; coordinates are longitude, latitude).
+type FeatureCollection struct {
+	Type      string    `json:"type"`
+	Features  []Feature `json:"features"`
+	Truncated bool      `json:"truncated,omitempty"` // more events passed than were read (ScanLimit)
+}
+
+// Feature is one located event.
+type Feature struct {
+	Type       string            `json:"type"`
+	ID         string            `json:"id"`
+	Geometry   Point             `json:"geometry"`
+	Properties model.StoredEvent `json:"properties"`
+}
+
+// Point is a GeoJSON point.
+type Point struct {
+	Type        string     `json:"type"`
+	Coordinates [2]float64 `json:"coordinates"`
+}
+
+func (s *Server) eventsGeoJSON(w http.ResponseWriter, r *http.Request) {
+	q, err := ParseEventQuery(r.URL.Query())
+	if err != nil {
+		s.problem(w, r, err)
+		return
+	}
+	evs, truncated, err := AllEvents(r.Context(), s.Store, q)
+	if err != nil {
+		s.problem(w, r, err)
+		return
+	}
+	fc := FeatureCollection{Type: "FeatureCollection", Features: []Feature{}, Truncated: truncated}
+	for _, e := range evs {
+		if e.Location == nil {
+			continue
+		}
+		fc.Features = append(fc.Features, Feature{Type: "Feature", ID: e.ID,
+			Geometry: Point{Type: "Point", Coordinates: [2]float64{e.Location.Longitude, e.Location.Latitude}}, Properties: e})
+	}
+	w.Header().Set("Content-Type", "application/geo+json")
+	writeBody(w, http.StatusOK, fc)
 }
 
 func (s *Server) getEvent(w http.ResponseWriter, r *http.Request) {
@@ -101,6 +174,41 @@ func (s *Server) getEvent(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, ev)
 }
 
+// DocumentList is the body of GET /api/v1/documents.
+type DocumentList struct {
+	Documents []model.Document `json:"documents"`
+	Total     int              `json:"total"`
+	Limit     int              `json:"limit"`
+	Offset    int              `json:"offset"`
+}
+
+func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request) {
+	q, err := ParseEventQuery(r.URL.Query()) // for limit and offset
+	if err != nil {
+		s.problem(w, r, err)
+		return
+	}
+	page, err := store.Page{Limit: q.Limit, Offset: q.Offset}.Normalize()
+	if err != nil {
+		s.problem(w, r, err)
+		return
+	}
+	docs, err := s.Store.ListDocuments(r.Context(), page)
+	if err != nil {
+		s.problem(w, r, err)
+		return
+	}
+	n, err := s.Store.CountDocuments(r.Context())
+	if err != nil {
+		s.problem(w, r, err)
+		return
+	}
+	if docs == nil {
+		docs = []model.Document{}
+	}
+	writeJSON(w, http.StatusOK, DocumentList{Documents: docs, Total: n, Limit: page.Limit, Offset: page.Offset})
+}
+
 func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) {
 	d, err := s.Store.GetDocument(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -110,32 +218,29 @@ func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, d)
 }
 
-var indexTmpl = template.Must(template.New("index").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Vigil — events</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font:15px/1.4 system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}</style>
-</head><body><h1>Vigil</h1><p>{{.Total}} stored event(s). JSON: <a href="/api/v1/events">/api/v1/events</a></p>
-<table><tr><th>Date</th><th>Type</th><th>Place</th><th>Actors</th><th>Certainty</th></tr>
-{{range .Events}}<tr><td>{{.EventDate}}</td><td>{{.SubEventType}}</td><td>{{with .Location}}{{.Name}}, {{.Country}}{{end}}</td>
-<td>{{range $i, $a := .Actors}}{{if $i}}; {{end}}{{$a.Name}}{{end}}</td><td>{{.Certainty}}</td></tr>{{end}}
-</table></body></html>`))
+// ReportList is the body of GET /api/v1/documents/{id}/reports.
+type ReportList struct {
+	Reports []model.Report `json:"reports"`
+}
 
-func (s *Server) index(w http.ResponseWriter, r *http.Request) {
-	f, _ := store.EventFilter{}.Normalize()
-	evs, err := s.Store.ListEvents(r.Context(), f)
+func (s *Server) documentReports(w http.ResponseWriter, r *http.Request) {
+	reps, err := s.Store.ReportsForDocument(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.problem(w, r, err)
 		return
 	}
-	n, err := s.Store.CountEvents(r.Context(), f)
-	if err != nil {
-		s.problem(w, r, err)
-		return
+	if reps == nil {
+		reps = []model.Report{}
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := indexTmpl.Execute(w, EventList{Events: evs, Total: n}); err != nil {
-		s.Log.Error("rendering index", "err", err)
-	}
+	writeJSON(w, http.StatusOK, ReportList{Reports: reps})
+}
+
+// Problem is an RFC 9457 problem details body.
+type Problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
 }
 
 // problem writes err as application/problem+json.
@@ -147,14 +252,16 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 		detail = "internal error; see the server log"
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{
-		"type": "about:blank", "title": http.StatusText(status), "status": status, "detail": detail,
-	})
+	writeBody(w, status, Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
+	writeBody(w, status, v)
+}
+
+// writeBody writes v as JSON with the content type already set.
+func writeBody(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)
@@ -165,7 +272,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func secure(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
 		w.Header().Set("Referrer-Policy", "no-referrer")
 		h.ServeHTTP(w, r)
 	})
@@ -185,4 +292,10 @@ func (s *Server) logged(h http.Handler) http.Handler {
 		h.ServeHTTP(sw, r)
 		s.Log.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", time.Since(start).Milliseconds())
 	})
+}
+
+func jsonEncoder(w interface{ Write([]byte) (int, error) }) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	return enc
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,7 +16,13 @@ import (
 	"github.com/vigil-hr/vigil/internal/store/storetest"
 )
 
-func newServer(t *testing.T) (*httptest.Server, []string) {
+type fixture struct {
+	srv    *httptest.Server
+	ids    []string
+	docIDs []string
+}
+
+func newServer(t *testing.T) fixture {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "v.db"))
@@ -23,16 +30,23 @@ func newServer(t *testing.T) (*httptest.Server, []string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	doc, rep := storetest.Sample(1, 3)
-	// A hostile name must come out escaped in HTML.
-	rep.Events[0].Location.Name = `<script>alert("x")</script>`
-	res, err := st.Ingest(ctx, doc, rep)
-	if err != nil {
-		t.Fatal(err)
+	var fx fixture
+	for n := 1; n <= 2; n++ {
+		doc, rep := storetest.Sample(n, 3)
+		if n == 1 {
+			// A hostile name must come out inert.
+			rep.Events[0].Location.Name = `<script>alert("x")</script>`
+		}
+		res, err := st.Ingest(ctx, doc, rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fx.ids = append(fx.ids, res.EventIDs...)
+		fx.docIDs = append(fx.docIDs, res.DocumentID)
 	}
-	srv := httptest.NewServer((&Server{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
-	t.Cleanup(srv.Close)
-	return srv, res.EventIDs
+	fx.srv = httptest.NewServer((&Server{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
+	t.Cleanup(fx.srv.Close)
+	return fx
 }
 
 func get(t *testing.T, url string) (*http.Response, string) {
@@ -47,24 +61,34 @@ func get(t *testing.T, url string) (*http.Response, string) {
 }
 
 func TestRoutes(t *testing.T) {
-	srv, ids := newServer(t)
+	fx := newServer(t)
 	for _, tc := range []struct {
 		path, ctype, contains string
 		status                int
 	}{
 		{"/healthz", "application/json", `"status":"ok"`, 200},
-		{"/api/v1/events", "application/json", `"total":3`, 200},
+		{"/api/v1/events", "application/json", `"total":6`, 200},
 		{"/api/v1/events?limit=1", "application/json", `"limit":1`, 200},
-		{"/api/v1/events/" + ids[0], "application/json", ids[0], 200},
+		{"/api/v1/events?limit=1001", "application/problem+json", `exceeds`, 400},
+		{"/api/v1/events/" + fx.ids[0], "application/json", fx.ids[0], 200},
 		{"/api/v1/events/nope", "application/problem+json", `"status":404`, 404},
 		{"/api/v1/events?limit=abc", "application/problem+json", `limit=\"abc\"`, 400},
 		{"/api/v1/events?from=2025-13-01", "application/problem+json", `"status":400`, 400},
+		{"/api/v1/events?certainty=maybe", "application/problem+json", `certainty`, 400},
+		{"/api/v1/events?sort=colour", "application/problem+json", `sort`, 400},
+		{"/api/v1/events?bbox=1,2,3", "application/problem+json", `bbox`, 400},
+		{"/api/v1/events?certainty=alleged", "application/json", `"total":0`, 200},
+		{"/api/v1/events?q=%3Cscript%3E", "application/json", `"total":1`, 200},
+		{"/api/v1/events.geojson", "application/geo+json", `"FeatureCollection"`, 200},
+		{"/api/v1/documents", "application/json", `"total":2`, 200},
+		{"/api/v1/documents/" + fx.docIDs[0], "application/json", fx.docIDs[0], 200},
+		{"/api/v1/documents/" + fx.docIDs[0] + "/reports", "application/json", `"reports"`, 200},
 		{"/api/v1/documents/" + strings.Repeat("0", 64), "application/problem+json", `"status":404`, 404},
-		{"/", "text/html; charset=utf-8", "&lt;script&gt;", 200},
-		{"/nothing-here", "", "", 404},
+		{"/api/v1/nothing", "application/problem+json", `"status":404`, 404},
+		{"/api/openapi.json", "application/json", `"openapi":"3.1.0"`, 200},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
-			resp, body := get(t, srv.URL+tc.path)
+			resp, body := get(t, fx.srv.URL+tc.path)
 			if resp.StatusCode != tc.status {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tc.status, body)
 			}
@@ -85,13 +109,13 @@ func TestRoutes(t *testing.T) {
 }
 
 func TestListEventsBody(t *testing.T) {
-	srv, _ := newServer(t)
-	_, body := get(t, srv.URL+"/api/v1/events")
+	fx := newServer(t)
+	_, body := get(t, fx.srv.URL+"/api/v1/events")
 	var l EventList
 	if err := json.Unmarshal([]byte(body), &l); err != nil {
 		t.Fatal(err)
 	}
-	if l.Total != 3 || len(l.Events) != 3 || l.Limit != 100 {
+	if l.Total != 6 || len(l.Events) != 6 || l.Limit != 100 {
 		t.Fatalf("list = total %d, %d events, limit %d", l.Total, len(l.Events), l.Limit)
 	}
 	for _, e := range l.Events {
@@ -99,4 +123,81 @@ func TestListEventsBody(t *testing.T) {
 			t.Errorf("event lacks provenance or type: %+v", e)
 		}
 	}
+}
+
+func TestQuerySortAndPage(t *testing.T) {
+	fx := newServer(t)
+	var all EventList
+	_, body := get(t, fx.srv.URL+"/api/v1/events?sort=confidence")
+	if err := json.Unmarshal([]byte(body), &all); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(all.Events); i++ {
+		if all.Events[i-1].Confidence > all.Events[i].Confidence {
+			t.Fatalf("not sorted by confidence: %v then %v", all.Events[i-1].Confidence, all.Events[i].Confidence)
+		}
+	}
+	var page EventList
+	_, body = get(t, fx.srv.URL+"/api/v1/events?sort=confidence&limit=2&offset=2")
+	if err := json.Unmarshal([]byte(body), &page); err != nil {
+		t.Fatal(err)
+	}
+	if page.Total != 6 || len(page.Events) != 2 || page.Events[0].ID != all.Events[2].ID {
+		t.Fatalf("page = total %d, %d events; want the 3rd and 4th of the sorted list", page.Total, len(page.Events))
+	}
+	// The bounding box keeps only events located inside it.
+	e := all.Events[0]
+	l := e.Location
+	q := url.Values{"bbox": {strings.Join([]string{ftoa(l.Longitude - 0.01), ftoa(l.Latitude - 0.01), ftoa(l.Longitude + 0.01), ftoa(l.Latitude + 0.01)}, ",")}}
+	var boxed EventList
+	_, body = get(t, fx.srv.URL+"/api/v1/events?"+q.Encode())
+	if err := json.Unmarshal([]byte(body), &boxed); err != nil {
+		t.Fatal(err)
+	}
+	if boxed.Total == 0 || boxed.Total == 6 {
+		t.Fatalf("bbox around %s kept %d of 6 events", l.Name, boxed.Total)
+	}
+	for _, b := range boxed.Events {
+		if b.Location.Name != l.Name {
+			t.Errorf("bbox around %s kept an event at %s", l.Name, b.Location.Name)
+		}
+	}
+}
+
+func ftoa(f float64) string { b, _ := json.Marshal(f); return string(b) }
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{"Ségou": "segou", "TOMBOUCTOU": "tombouctou", "Kayes": "kayes", "Ménaka": "menaka"} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func FuzzParseEventQuery(f *testing.F) {
+	for _, s := range []string{"from=2025-01-01&to=2025-02-01", "bbox=-10,5,10,20&sort=-date", "q=S%C3%A9gou&certainty=alleged",
+		"limit=5&offset=9", "bbox=1,2,3", "sort=--date", "country=mli"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		v, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		q, err := ParseEventQuery(v)
+		if err != nil {
+			return
+		}
+		if q.Limit <= 0 || q.Limit > 1000 || q.Offset < 0 {
+			t.Fatalf("page %d/%d escaped the limits", q.Limit, q.Offset)
+		}
+		// What Values writes, ParseEventQuery reads back the same.
+		q2, err := ParseEventQuery(q.Values())
+		if err != nil {
+			t.Fatalf("re-reading %v: %v", q.Values(), err)
+		}
+		if q2.Values().Encode() != q.Values().Encode() {
+			t.Fatalf("round trip %q -> %q", q.Values().Encode(), q2.Values().Encode())
+		}
+	})
 }
