@@ -246,7 +246,7 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 		}
 		for _, h := range s.cues {
 			name, ok := strings.CutPrefix(h.Key, sourcePrefix)
-			if !ok || srcSeen[name] {
+			if !ok || srcSeen[name] || saidNothing(text, h.Span) {
 				continue
 			}
 			srcSeen[name] = true
@@ -255,8 +255,12 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 		}
 	}
 
-	// Confidence: the classifier's, discounted for what could not be found.
+	// Confidence: the decision's, tempered by how much the model agrees,
+	// and discounted for what could not be found.
 	conf := d.Confidence
+	if f.Model != nil {
+		conf = (conf + f.Model.Probs[d.Label.Sub]) / 2
+	}
 	if ev.Location == nil {
 		conf *= 0.8
 	}
@@ -314,6 +318,28 @@ func firstCue(c []*sentence, find func(*sentence) []cue) (model.Span, bool) {
 		}
 	}
 	return model.Span{}, false
+}
+
+// silence follows a source that said nothing: "the army did not comment",
+// "l'état-major n'a publié aucun communiqué".
+var silence = phrase.MustCompile(phrase.Words("silence",
+	"did not comment", "has not commented", "have not commented", "declined to comment", "yet to comment",
+	"did not respond", "has not responded", "could not be reached", "refused to comment", "no comment",
+	"n a pas reagi", "n ont pas reagi", "n a publie aucun", "n ont publie aucun", "n a fait aucun", "aucun commentaire",
+	"n a pas repondu", "n ont pas repondu", "pas encore reagi", "n a pas souhaite", "n etait pas joignable"))
+
+// saidNothing reports whether a source's mention is followed, in its own
+// clause, by the words that it said nothing.
+func saidNothing(text string, sp model.Span) bool {
+	end := min(len(text), sp.End+60)
+	for end < len(text) && end > sp.End && text[end]&0xC0 == 0x80 {
+		end++
+	}
+	after := text[sp.End:end]
+	if i := strings.IndexAny(after, ".;\n"); i >= 0 {
+		after = after[:i]
+	}
+	return len(silence.FindString(after)) > 0
 }
 
 // nounsIn reports whether the sentence has a cue of kind key inside sp.

@@ -407,3 +407,21 @@ func TestSeveralIncidents(t *testing.T) {
 		})
 	}
 }
+
+func TestSilentSourcesAreNotSources(t *testing.T) {
+	x := newExtractor(t)
+	for _, text := range []string{
+		"Des hommes armés ont incendié des maisons à Sofara le 3 mars, selon des habitants. L'état-major n'a publié aucun communiqué.",
+		"Gunmen burned homes in Sofara on March 3, residents said. The ministry did not comment on the attack.",
+	} {
+		res := x.Extract(text, Options{Published: date(t, "2025-03-05")})
+		if len(res.Events) != 1 {
+			t.Fatalf("%q: %d events", text, len(res.Events))
+		}
+		for _, s := range res.Events[0].Sources {
+			if s.Kind == "official" {
+				t.Errorf("%q: %q counted as a source though it said nothing", text, s.Name)
+			}
+		}
+	}
+}
