@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/vigil-hr/vigil/internal/app"
+	"github.com/vigil-hr/vigil/internal/dataset"
 	"github.com/vigil-hr/vigil/internal/httpapi"
 	"github.com/vigil-hr/vigil/internal/intake"
 	"github.com/vigil-hr/vigil/internal/store"
@@ -56,7 +59,18 @@ With --demo, the demo reports the Vigil team wrote are stored first (once), so t
 	if err != nil {
 		return fmt.Errorf("web UI: %w", err)
 	}
-	api := (&httpapi.Server{Store: a.Store, Log: e.Log}).Handler()
+	apiSrv := &httpapi.Server{Store: a.Store, Log: e.Log}
+	// Imported datasets (vigil import) answer "is this incident already
+	// known?"; they live in their own file, opened only when there is one.
+	if path := filepath.Join(cfg.DataDir, dataset.FileName); fileExists(path) {
+		ds, err := dataset.Open(ctx, path)
+		if err != nil {
+			return err
+		}
+		defer ds.Close()
+		apiSrv.Datasets = ds
+	}
+	api := apiSrv.Handler()
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api)
 	mux.Handle("/healthz", api)
@@ -86,4 +100,9 @@ With --demo, the demo reports the Vigil team wrote are stored first (once), so t
 		}
 	}
 	return nil
+}
+
+func fileExists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
 }

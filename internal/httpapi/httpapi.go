@@ -20,8 +20,9 @@ import (
 
 // Server holds what the handlers need.
 type Server struct {
-	Store store.Store
-	Log   *slog.Logger
+	Store    store.Store
+	Datasets Datasets // imported datasets; nil when none are open
+	Log      *slog.Logger
 }
 
 // route is one endpoint: how it is served and how it is documented.
