@@ -16,6 +16,7 @@ import (
 	"github.com/vigil-hr/vigil/internal/dataset"
 	"github.com/vigil-hr/vigil/internal/httpapi"
 	"github.com/vigil-hr/vigil/internal/intake"
+	"github.com/vigil-hr/vigil/internal/model"
 	"github.com/vigil-hr/vigil/internal/store"
 	"github.com/vigil-hr/vigil/internal/web"
 )
@@ -49,16 +50,6 @@ With --demo, the demo reports the Vigil team wrote are stored first (once), so t
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
 	}
-	ui, err := web.New(web.Config{Store: a.Store, Log: e.Log, Ingest: func(ctx context.Context, in web.IntakeInput) (store.IngestResult, error) {
-		doc, err := intake.Parse(in.Raw, in.Name)
-		if err != nil {
-			return store.IngestResult{}, err
-		}
-		return a.Ingest(ctx, app.IngestInput{Doc: doc, Source: in.Source, Published: in.Published})
-	}})
-	if err != nil {
-		return fmt.Errorf("web UI: %w", err)
-	}
 	apiSrv := &httpapi.Server{Store: a.Store, Log: e.Log}
 	// Imported datasets (vigil import) answer "is this incident already
 	// known?"; they live in their own file, opened only when there is one.
@@ -69,6 +60,20 @@ With --demo, the demo reports the Vigil team wrote are stored first (once), so t
 		}
 		defer ds.Close()
 		apiSrv.Datasets = ds
+	}
+	var known func(ctx context.Context, ev *model.StoredEvent, k int) ([]httpapi.KnownMatch, error)
+	if apiSrv.Datasets != nil {
+		known = apiSrv.Known
+	}
+	ui, err := web.New(web.Config{Store: a.Store, Log: e.Log, Known: known, Ingest: func(ctx context.Context, in web.IntakeInput) (store.IngestResult, error) {
+		doc, err := intake.Parse(in.Raw, in.Name)
+		if err != nil {
+			return store.IngestResult{}, err
+		}
+		return a.Ingest(ctx, app.IngestInput{Doc: doc, Source: in.Source, Published: in.Published})
+	}})
+	if err != nil {
+		return fmt.Errorf("web UI: %w", err)
 	}
 	api := apiSrv.Handler()
 	mux := http.NewServeMux()

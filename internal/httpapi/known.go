@@ -7,6 +7,7 @@ import (
 
 	"github.com/vigil-hr/vigil/internal/dataset"
 	"github.com/vigil-hr/vigil/internal/errs"
+	"github.com/vigil-hr/vigil/internal/model"
 )
 
 // Datasets answers "is this incident already known?" from the event
@@ -75,16 +76,31 @@ func (s *Server) known(w http.ResponseWriter, r *http.Request) {
 	case ev.Location == nil || ev.EventDate == "":
 		out.Note = "the event has no place or no date to compare"
 	default:
-		ms, err := s.Datasets.Nearest(r.Context(), ev.Location.Latitude, ev.Location.Longitude, ev.EventDate, ev.SubEventType, k)
+		ms, err := s.Known(r.Context(), ev, k)
 		if err != nil {
 			s.problem(w, r, err)
 			return
 		}
-		for _, m := range ms {
-			out.Matches = append(out.Matches, knownMatch(m))
-		}
+		out.Matches = ms
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// Known returns the imported events nearest to ev (see GET
+// /api/v1/events/{id}/known); the web UI shows them on the event page.
+func (s *Server) Known(ctx context.Context, ev *model.StoredEvent, k int) ([]KnownMatch, error) {
+	out := []KnownMatch{}
+	if s.Datasets == nil || ev.Location == nil || ev.EventDate == "" {
+		return out, nil
+	}
+	ms, err := s.Datasets.Nearest(ctx, ev.Location.Latitude, ev.Location.Longitude, ev.EventDate, ev.SubEventType, k)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		out = append(out, knownMatch(m))
+	}
+	return out, nil
 }
 
 func knownMatch(m dataset.Match) KnownMatch {

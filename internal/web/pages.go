@@ -152,6 +152,8 @@ type eventView struct {
 	Segments  []segment
 	Others    []model.Event
 	Extractor string
+	Known     []httpapi.KnownMatch // nearest imported dataset events
+	HasKnown  bool                 // datasets are there to ask
 }
 
 func (s *Server) eventPage(w http.ResponseWriter, r *http.Request) {
@@ -179,6 +181,14 @@ func (s *Server) eventPage(w http.ResponseWriter, r *http.Request) {
 					v.Others = append(v.Others, o)
 				}
 			}
+		}
+	}
+	if s.cfg.Known != nil {
+		v.HasKnown = true
+		if ms, err := s.cfg.Known(r.Context(), ev, 5); err == nil {
+			v.Known = ms
+		} else {
+			s.cfg.Log.Warn("looking up known events", "event", ev.ID, "err", err)
 		}
 	}
 	s.render(w, r, http.StatusOK, "event", s.base(w, r, "events", v))

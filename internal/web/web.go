@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/vigil-hr/vigil/internal/errs"
+	"github.com/vigil-hr/vigil/internal/httpapi"
+	"github.com/vigil-hr/vigil/internal/model"
 	"github.com/vigil-hr/vigil/internal/store"
 )
 
@@ -39,7 +41,10 @@ type IngestFunc func(ctx context.Context, in IntakeInput) (store.IngestResult, e
 
 // Config is what the workbench needs.
 type Config struct {
-	Store  store.Store
+	Store store.Store
+	// Known finds imported dataset events near an event ("is this incident
+	// already known?"); nil hides the panel.
+	Known  func(ctx context.Context, ev *model.StoredEvent, k int) ([]httpapi.KnownMatch, error)
 	Ingest IngestFunc // nil disables intake
 	Log    *slog.Logger
 	// MaxUpload bounds an intake request's body; 0 means DefaultMaxUpload.
