@@ -129,3 +129,23 @@ func writeTampered(t *testing.T, in, out, prefix string) {
 		t.Fatal(err)
 	}
 }
+
+// A stored testimony is a record like the others: verify knows its kind.
+func TestVerifyWithTestimony(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"VIGIL_DATA": dir}
+	if r := run(t, "", env, "ingest", fixture); r.code != 0 {
+		t.Fatalf("ingest: %s", r.stderr)
+	}
+	if r := run(t, "", env, "keys", "init"); r.code != 0 {
+		t.Fatalf("keys init: %s", r.stderr)
+	}
+	in := `{"statement":"They came at dawn and burned the granaries.","lang":"en","sensitive":true,"country":"MLI",` +
+		`"protected":{"witness_name":"Awa Test Witness","witness_contact":"+223 70 11 22 33"}}`
+	if r := run(t, in, env, "testimony", "add", "-"); r.code != 0 {
+		t.Fatalf("testimony add: %s", r.stderr)
+	}
+	if r := run(t, "", env, "verify"); r.code != 0 {
+		t.Fatalf("verify after a testimony: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

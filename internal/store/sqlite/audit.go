@@ -42,7 +42,7 @@ func (s *Store) LedgerRecords(ctx context.Context, fn func(store.LedgerRecord) e
 		return err
 	}
 	defer tx.Rollback()
-	for _, kind := range []string{ledger.KindDocument, ledger.KindReport, ledger.KindEvent} {
+	for _, kind := range []string{ledger.KindDocument, ledger.KindReport, ledger.KindEvent, store.KindTestimony} {
 		after := ""
 		for {
 			recs, err := auditRecords(ctx, tx, kind, `id > ? ORDER BY id LIMIT ?`, after, auditBatch)
@@ -108,6 +108,8 @@ func auditRecords(ctx context.Context, q querier, kind, where string, args ...an
 		return auditReports(ctx, q, where, args)
 	case ledger.KindEvent:
 		return auditEvents(ctx, q, where, args)
+	case store.KindTestimony:
+		return auditTestimonies(ctx, q, where, args)
 	}
 	return nil, errs.E(errs.Invalid, "unknown record kind %q", kind)
 }
