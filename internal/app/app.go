@@ -4,9 +4,11 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +19,7 @@ import (
 	"github.com/vigil-hr/vigil/internal/extract"
 	"github.com/vigil-hr/vigil/internal/intake"
 	"github.com/vigil-hr/vigil/internal/model"
+	"github.com/vigil-hr/vigil/internal/queue"
 	"github.com/vigil-hr/vigil/internal/store"
 	"github.com/vigil-hr/vigil/internal/store/postgres"
 	"github.com/vigil-hr/vigil/internal/store/sqlite"
@@ -26,6 +29,15 @@ import (
 type Config struct {
 	DataDir string // --data / VIGIL_DATA; default ./vigil-data
 	DB      string // --db / VIGIL_DB; empty means the embedded SQLite in DataDir
+	// NATS is the NATS server whose JetStream queue carries extraction
+	// jobs to `vigil worker` (--nats / VIGIL_NATS); empty means documents
+	// are extracted in-process.
+	NATS string
+	// Queue names the JetStream queue (env VIGIL_NATS_QUEUE); default
+	// queue.DefaultName.
+	Queue string
+	// Log receives the parts' messages; nil means slog.Default().
+	Log *slog.Logger
 }
 
 // DefaultDataDir is where Vigil keeps its data when told nothing.
@@ -39,6 +51,9 @@ func (c *Config) Validate() error {
 	if c.DB != "" && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
 		return errs.E(errs.Invalid, "database %q is not a postgres:// URL", redact(c.DB))
 	}
+	if c.NATS != "" && !strings.HasPrefix(c.NATS, "nats://") && !strings.HasPrefix(c.NATS, "tls://") {
+		return errs.E(errs.Invalid, "queue %q is not a nats:// URL", queue.Redact(c.NATS))
+	}
 	return nil
 }
 
@@ -48,7 +63,12 @@ type App struct {
 	Store     store.Store
 	Blobs     blob.Store
 	Extractor *extract.Extractor
-	closers   []func() error
+	// Queue takes extraction jobs: the JetStream queue when Config.NATS is
+	// set (then Jobs is the same queue, for workers), else queue.Direct
+	// over ProcessJob.
+	Queue   queue.Queue
+	Jobs    *queue.JetStream
+	closers []func() error
 }
 
 // Open opens the data directory, the store and the blob store, and loads
@@ -89,6 +109,15 @@ func Open(ctx context.Context, cfg Config) (_ *App, err error) {
 	a.closers = append(a.closers, bs.Close)
 	if a.Extractor, err = extract.New(); err != nil {
 		return nil, err
+	}
+	a.Queue = queue.Direct{Handle: a.ProcessJob}
+	if cfg.NATS != "" {
+		q, err := queue.Open(ctx, queue.Config{URL: cfg.NATS, Name: cfg.Queue, Log: cmp.Or(cfg.Log, slog.Default())})
+		if err != nil {
+			return nil, err
+		}
+		a.Queue, a.Jobs = q, q
+		a.closers = append(a.closers, q.Close)
 	}
 	return a, nil
 }
@@ -137,6 +166,54 @@ func (a *App) Ingest(ctx context.Context, in IngestInput) (store.IngestResult, e
 		Events: ext.Events, Places: ext.Places,
 	}
 	return a.Store.Ingest(ctx, doc, rep)
+}
+
+// Submit stores a report's bytes and queues its extraction: on the
+// JetStream queue when one is configured, at once in-process otherwise.
+// It returns the document's digest. The bytes travel inside the job when
+// they are at most queue.InlineLimit long; larger ones are read back from
+// the blob store, which the workers must then share (docs/adr/0007-queue.md).
+func (a *App) Submit(ctx context.Context, in IngestInput, name string) (string, error) {
+	sum, err := a.Blobs.Put(ctx, in.Doc.Raw)
+	if err != nil {
+		return "", fmt.Errorf("storing document bytes: %w", err)
+	}
+	j := queue.Job{SHA256: sum, Name: name, Source: in.Source, URL: in.URL, Published: in.Published}
+	if len(in.Doc.Raw) <= queue.InlineLimit {
+		j.Data = in.Doc.Raw
+	}
+	return sum, a.Queue.Enqueue(ctx, j)
+}
+
+// ProcessJob is the workers' handler: it takes the job's bytes (carried,
+// or from the blob store), reduces them to text, extracts and stores the
+// document and its report. The same document twice is stored once, so a
+// job run twice changes nothing the second time. Bytes that are not a
+// report fail with errs.Invalid (the queue parks such jobs at once).
+func (a *App) ProcessJob(ctx context.Context, j queue.Job) error {
+	raw := j.Data
+	if raw == nil {
+		var err error
+		if raw, err = a.Blobs.Get(ctx, j.SHA256); err != nil {
+			if errs.Is(err, errs.NotFound) {
+				// Retried: a shared volume may not show the file yet.
+				return errs.E(errs.Unavailable, "job %s: its bytes are not in the document store of %s; workers on other machines need the same data directory (a shared volume): %v", j, a.Config.DataDir, err)
+			}
+			return fmt.Errorf("job %s: reading its bytes: %w", j, err)
+		}
+	}
+	name := j.Name
+	if name == "" {
+		name = j.SHA256
+	}
+	doc, err := intake.Parse(raw, name)
+	if err != nil {
+		return err
+	}
+	if _, err := a.Ingest(ctx, IngestInput{Doc: doc, Source: j.Source, URL: j.URL, Published: j.Published}); err != nil {
+		return fmt.Errorf("job %s: %w", j, err)
+	}
+	return nil
 }
 
 // redact hides a password in a database URL.

@@ -33,6 +33,7 @@ type ingestLine struct {
 	SHA256   string   `json:"sha256,omitempty"`
 	Events   []string `json:"events"`
 	Existing bool     `json:"existing,omitempty"`
+	Queued   bool     `json:"queued,omitempty"` // extraction was queued for `vigil worker` (--nats)
 	Error    string   `json:"error,omitempty"`
 }
 
@@ -44,11 +45,14 @@ func runIngest(ctx context.Context, e *Env, args []string) error {
 		`Store reports, extract their events and keep both. Prints one JSON line per input:
 {"input","document","sha256","events":[ids],"existing"?,"error"?}. The same bytes twice are stored once.
 A directory is read recursively for .txt, .html, .htm and .md files. A bad input is reported and skipped;
-it never changes the store. Exit status 1 if any input failed.`)
+it never changes the store. Exit status 1 if any input failed.
+With --nats (env VIGIL_NATS), the bytes are stored and their extraction is queued for 'vigil worker': the line then
+says "queued":true and lists no events.`)
 	published := fset.String("published", "", "publication `date` (YYYY-MM-DD) of the reports, when their metadata lacks it")
 	source := fset.String("source", "", "`name` of the source (outlet, organisation, field team)")
 	maxBytes := fset.Int64("max-bytes", intake.DefaultMaxBytes, "largest report accepted, in bytes")
 	cfg := storeFlags(fset, e)
+	natsFlags(fset, e, cfg)
 	inputs, err := parse(fset, args)
 	if err != nil {
 		return err
@@ -136,7 +140,17 @@ func ingestOne(ctx context.Context, e *Env, a *app.App, name, source string, pub
 		line.Error = oneLine(err.Error())
 		return line
 	}
-	res, err := a.Ingest(ctx, app.IngestInput{Doc: doc, Source: source, Published: pub})
+	in := app.IngestInput{Doc: doc, Source: source, Published: pub}
+	if a.Jobs != nil {
+		sum, err := a.Submit(ctx, in, name)
+		if err != nil {
+			line.Error = oneLine(fmt.Sprintf("%s: %v", name, err))
+			return line
+		}
+		line.Document, line.SHA256, line.Queued = sum, sum, true
+		return line
+	}
+	res, err := a.Ingest(ctx, in)
 	if err != nil {
 		if errs.KindOf(err) == errs.Other {
 			err = fmt.Errorf("%s: %w", name, err)
