@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -396,5 +397,53 @@ func TestEval(t *testing.T) {
 		if r.code != tc.code || !strings.Contains(r.stderr, tc.msg) {
 			t.Errorf("%v: exit %d stderr %q; want %d and %q", tc.args, r.code, r.stderr, tc.code, tc.msg)
 		}
+	}
+}
+
+func TestIngestURL(t *testing.T) {
+	page := `<html><head><meta property="article:published_time" content="2025-03-16"></head><body><article>
+<h1>Raid near Nampala</h1><p>Soldiers set homes ablaze in Nampala, in the Ségou region, on March 13, residents said.</p>
+</article></body></html>`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/missing" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, page)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	// A loopback address is refused unless the operator allows it.
+	r := run(t, "", nil, "ingest", "--data", dir, srv.URL+"/article")
+	if r.code != 1 || !strings.Contains(r.stderr, srv.URL) {
+		t.Fatalf("loopback URL without --allow-private: exit %d, stderr %q", r.code, r.stderr)
+	}
+	r = run(t, "", nil, "ingest", "--data", dir, "--allow-private", srv.URL+"/article", srv.URL+"/missing")
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1 (one input failed): %s", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	var ok, bad ingestLine
+	json.Unmarshal([]byte(lines[0]), &ok)
+	json.Unmarshal([]byte(lines[1]), &bad)
+	if ok.Error != "" || len(ok.Events) != 1 || !strings.Contains(bad.Error, "404") {
+		t.Fatalf("lines %+v / %+v", ok, bad)
+	}
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "vigil.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	doc, err := st.GetDocument(context.Background(), ok.Document)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.MediaType != "application/warc" || doc.URL != srv.URL+"/article" || !strings.Contains(doc.Text, "set homes ablaze") {
+		t.Errorf("document %+v", doc)
+	}
+	// The evidence is the whole exchange, as a WARC record, and verify holds.
+	if r := run(t, "", nil, "verify", "--data", dir); r.code != 0 {
+		t.Errorf("verify: exit %d %s %s", r.code, r.stdout, r.stderr)
 	}
 }

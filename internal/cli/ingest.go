@@ -13,7 +13,10 @@ import (
 
 	"github.com/vigil-hr/vigil/internal/app"
 	"github.com/vigil-hr/vigil/internal/errs"
+	"github.com/vigil-hr/vigil/internal/fetch"
 	"github.com/vigil-hr/vigil/internal/intake"
+	"github.com/vigil-hr/vigil/internal/ledger"
+	"github.com/vigil-hr/vigil/internal/store"
 )
 
 // storeFlags adds the flags every store-backed command shares.
@@ -38,19 +41,23 @@ type ingestLine struct {
 }
 
 // reportExts are the files a directory walk takes as reports.
-var reportExts = map[string]bool{".txt": true, ".text": true, ".html": true, ".htm": true, ".md": true}
+var reportExts = map[string]bool{".txt": true, ".text": true, ".html": true, ".htm": true, ".md": true, ".pdf": true, ".docx": true}
 
 func runIngest(ctx context.Context, e *Env, args []string) error {
 	fset := newFlags(e, "ingest", "vigil ingest [--published YYYY-MM-DD] [--source NAME] [--data DIR] FILE|DIR|- ...",
 		`Store reports, extract their events and keep both. Prints one JSON line per input:
 {"input","document","sha256","events":[ids],"existing"?,"error"?}. The same bytes twice are stored once.
-A directory is read recursively for .txt, .html, .htm and .md files. A bad input is reported and skipped;
-it never changes the store. Exit status 1 if any input failed.
+A directory is read recursively for .txt, .html, .htm, .md, .pdf and .docx files. An http(s) URL is fetched
+(time and size limits, bounded redirects, private and loopback addresses refused unless --allow-private); the
+raw response is kept as a WARC record, the evidence, and its main text is extracted. A bad input is reported and
+skipped; it never changes the store. A signed checkpoint of the ledger is issued after the batch.
+Exit status 1 if any input failed.
 With --nats (env VIGIL_NATS), the bytes are stored and their extraction is queued for 'vigil worker': the line then
 says "queued":true and lists no events.`)
 	published := fset.String("published", "", "publication `date` (YYYY-MM-DD) of the reports, when their metadata lacks it")
 	source := fset.String("source", "", "`name` of the source (outlet, organisation, field team)")
 	maxBytes := fset.Int64("max-bytes", intake.DefaultMaxBytes, "largest report accepted, in bytes")
+	allowPrivate := fset.Bool("allow-private", false, "let URLs reach private, loopback and link-local addresses (an operator's choice)")
 	cfg := storeFlags(fset, e)
 	natsFlags(fset, e, cfg)
 	inputs, err := parse(fset, args)
@@ -93,10 +100,13 @@ says "queued":true and lists no events.`)
 			return err
 		}
 		if strings.HasPrefix(in, "http://") || strings.HasPrefix(in, "https://") {
-			failed++
-			msg := fmt.Sprintf("%s: fetching URLs is not supported by this build yet; save the page and ingest the file", in)
-			fmt.Fprintf(e.Stderr, "vigil ingest: %s\n", msg)
-			if err := enc.Encode(ingestLine{Input: in, Events: []string{}, Error: msg}); err != nil {
+			line := ingestURL(ctx, a, in, *source, pub, fetch.Options{MaxBytes: *maxBytes, AllowPrivate: *allowPrivate})
+			if line.Error != "" {
+				failed++
+				fmt.Fprintf(e.Stderr, "vigil ingest: %s\n", line.Error)
+			}
+			done++
+			if err := enc.Encode(line); err != nil {
 				return err
 			}
 			continue
@@ -127,10 +137,64 @@ says "queued":true and lists no events.`)
 		}
 	}
 	e.Log.Debug("ingest done", "inputs", done, "failed", failed, "seconds", time.Since(start).Seconds())
+	if done > failed {
+		checkpoint(ctx, e, a, cfg.DataDir)
+	}
 	if failed > 0 {
 		return failedError{failed}
 	}
 	return nil
+}
+
+// ingestURL fetches a report and stores the raw HTTP exchange, as a WARC
+// record, as its evidence; the text is extracted from the response body.
+func ingestURL(ctx context.Context, a *app.App, url, source string, pub time.Time, opts fetch.Options) ingestLine {
+	line := ingestLine{Input: url, Events: []string{}}
+	resp, err := fetch.Fetch(ctx, url, opts)
+	if err != nil {
+		line.Error = oneLine(err.Error())
+		return line
+	}
+	if resp.Status != 200 {
+		line.Error = oneLine(fmt.Sprintf("%s: the server answered %q", url, resp.Final().StatusLine))
+		return line
+	}
+	doc, err := intake.Parse(resp.Body, url)
+	if err != nil {
+		line.Error = oneLine(err.Error())
+		return line
+	}
+	// The evidence is the whole exchange: what was asked, what answered,
+	// when and from which address.
+	doc.Raw, doc.MediaType = resp.WARC(), "application/warc"
+	res, err := a.Ingest(ctx, app.IngestInput{Doc: doc, Source: source, URL: resp.URL, Published: pub})
+	if err != nil {
+		line.Error = oneLine(fmt.Sprintf("%s: %v", url, err))
+		return line
+	}
+	line.Document, line.SHA256, line.Existing = res.DocumentID, res.DocumentID, res.Existing
+	if res.EventIDs != nil {
+		line.Events = res.EventIDs
+	}
+	return line
+}
+
+// checkpoint signs a checkpoint of the ledger after a batch, so that what
+// was just stored is covered by a signature. A store without a ledger
+// (PostgreSQL, for now) has nothing to sign.
+func checkpoint(ctx context.Context, e *Env, a *app.App, dataDir string) {
+	lg, ok := a.Store.(store.Ledger)
+	if !ok {
+		return
+	}
+	key, err := ledger.LoadKey(dataDir, e.Getenv, true)
+	if err != nil {
+		e.Log.Warn("no checkpoint signed", "err", err)
+		return
+	}
+	if _, _, err := ledger.Issue(ctx, lg, key); err != nil {
+		e.Log.Warn("no checkpoint signed", "err", err)
+	}
 }
 
 func ingestOne(ctx context.Context, e *Env, a *app.App, name, source string, pub time.Time, maxBytes int64) ingestLine {
