@@ -447,3 +447,44 @@ func TestIngestURL(t *testing.T) {
 		t.Errorf("verify: exit %d %s %s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// serve polls the subscribed feeds and ingests each item once.
+func TestServePollsFeeds(t *testing.T) {
+	var items strings.Builder
+	for i := range 3 {
+		fmt.Fprintf(&items, `<item><guid>item-%d</guid><title>Raid %d</title><description>Gunmen burned %d homes in Djibo on Tuesday, residents said.</description></item>`, i, i, 10+i)
+	}
+	feed := `<?xml version="1.0"?><rss version="2.0"><channel><title>Test</title>` + items.String() + `</channel></rss>`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		io.WriteString(w, feed)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	if r := run(t, "", nil, "feeds", "add", "--data", dir, srv.URL+"/feed.xml"); r.code != 0 {
+		t.Fatalf("feeds add: %s", r.stderr)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan result, 1)
+	go func() {
+		var out, errb bytes.Buffer
+		code := Main(ctx, []string{"serve", "--data", dir, "--addr", addr}, &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+			Getenv: func(string) string { return "" }})
+		done <- result{code, out.String(), errb.String()}
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) && blobCount(t, dir) < 3 {
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	r := <-done
+	if n := countDocs(t, dir); n != 3 {
+		t.Fatalf("%d documents from a 3-item feed, want 3; serve exit %d: %s", n, r.code, r.stderr)
+	}
+}

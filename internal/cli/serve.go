@@ -28,6 +28,7 @@ the JSON API under /api/v1/ with its OpenAPI document at /api/openapi.json, and 
 With --demo, the demo reports the Vigil team wrote are stored first (once), so there is something to see.`)
 	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on")
 	demo := fs.Bool("demo", false, "first store the demo reports the Vigil team wrote (fiction about real places)")
+	feedEvery := fs.Duration("feeds-interval", 30*time.Minute, "how often each subscribed feed is polled (vigil feeds add)")
 	cfg := storeFlags(fs, e)
 	if rest, err := parse(fs, args); err != nil {
 		return err
@@ -46,6 +47,7 @@ With --demo, the demo reports the Vigil team wrote are stored first (once), so t
 			return err
 		}
 	}
+	startFeeds(ctx, e, a, cfg.DataDir, *feedEvery)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
