@@ -474,7 +474,7 @@ func TestServePollsFeeds(t *testing.T) {
 	done := make(chan result, 1)
 	go func() {
 		var out, errb bytes.Buffer
-		code := Main(ctx, []string{"serve", "--data", dir, "--addr", addr}, &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		code := Main(ctx, []string{"serve", "--data", dir, "--addr", addr, "--allow-private"}, &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
 			Getenv: func(string) string { return "" }})
 		done <- result{code, out.String(), errb.String()}
 	}()

@@ -15,7 +15,7 @@ import (
 // startFeeds polls the subscribed feeds (vigil feeds add) in the
 // background until ctx ends, ingesting each new item once. It does nothing
 // when no feed was ever added.
-func startFeeds(ctx context.Context, e *Env, a *app.App, dataDir string, interval time.Duration) {
+func startFeeds(ctx context.Context, e *Env, a *app.App, dataDir string, interval time.Duration, opts fetch.Options) {
 	path := filepath.Join(dataDir, feeds.FileName)
 	if !fileExists(path) {
 		return
@@ -25,9 +25,9 @@ func startFeeds(ctx context.Context, e *Env, a *app.App, dataDir string, interva
 		e.Log.Warn("feeds not polled", "file", path, "err", err)
 		return
 	}
-	p := &feeds.Poller{Store: fs, Interval: interval, Log: e.Log,
+	p := &feeds.Poller{Store: fs, Interval: interval, Log: e.Log, Fetch: opts,
 		Handle: func(ctx context.Context, f feeds.Feed, it feeds.Item) error {
-			err := ingestFeedItem(ctx, a, f, it)
+			err := ingestFeedItem(ctx, a, f, it, opts)
 			if err != nil && (errs.Is(err, errs.Invalid) || errs.Is(err, errs.NotFound) || errs.Is(err, errs.Forbidden)) {
 				// The item will never ingest (gone, refused, not a report):
 				// say so once and move on rather than retry it forever.
@@ -46,7 +46,7 @@ func startFeeds(ctx context.Context, e *Env, a *app.App, dataDir string, interva
 
 // ingestFeedItem fetches an item's page (the raw exchange kept as a WARC
 // record) or, when the item has no link, takes the content the feed carries.
-func ingestFeedItem(ctx context.Context, a *app.App, f feeds.Feed, it feeds.Item) error {
+func ingestFeedItem(ctx context.Context, a *app.App, f feeds.Feed, it feeds.Item, opts fetch.Options) error {
 	var pub time.Time
 	if it.Published != nil {
 		pub = *it.Published
@@ -63,7 +63,7 @@ func ingestFeedItem(ctx context.Context, a *app.App, f feeds.Feed, it feeds.Item
 		_, err = a.Ingest(ctx, app.IngestInput{Doc: doc, Source: f.Source, URL: f.URL, Published: pub})
 		return err
 	}
-	resp, err := fetch.Fetch(ctx, it.Link, fetch.Options{})
+	resp, err := fetch.Fetch(ctx, it.Link, opts)
 	if err != nil {
 		return err
 	}

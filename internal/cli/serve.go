@@ -14,6 +14,7 @@ import (
 
 	"github.com/vigil-hr/vigil/internal/app"
 	"github.com/vigil-hr/vigil/internal/dataset"
+	"github.com/vigil-hr/vigil/internal/fetch"
 	"github.com/vigil-hr/vigil/internal/httpapi"
 	"github.com/vigil-hr/vigil/internal/intake"
 	"github.com/vigil-hr/vigil/internal/model"
@@ -29,6 +30,7 @@ With --demo, the demo reports the Vigil team wrote are stored first (once), so t
 	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on")
 	demo := fs.Bool("demo", false, "first store the demo reports the Vigil team wrote (fiction about real places)")
 	feedEvery := fs.Duration("feeds-interval", 30*time.Minute, "how often each subscribed feed is polled (vigil feeds add)")
+	allowPrivate := fs.Bool("allow-private", false, "let feeds and their items reach private, loopback and link-local addresses")
 	cfg := storeFlags(fs, e)
 	if rest, err := parse(fs, args); err != nil {
 		return err
@@ -47,7 +49,7 @@ With --demo, the demo reports the Vigil team wrote are stored first (once), so t
 			return err
 		}
 	}
-	startFeeds(ctx, e, a, cfg.DataDir, *feedEvery)
+	startFeeds(ctx, e, a, cfg.DataDir, *feedEvery, fetch.Options{AllowPrivate: *allowPrivate})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
