@@ -170,6 +170,11 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 	if !armed && !demo && !modelSure {
 		return ev, false
 	}
+	// An event no trigger word supports rests on the model alone: it must
+	// agree with the decision and be as sure as the gate asks.
+	if classify.LexBest(f.Hits) == 0 && !modelSure {
+		return ev, false
+	}
 	ev.DisorderType, ev.EventType, ev.SubEventType = d.Label.Disorder, d.Label.Event, d.Label.Sub
 	ev.Why = d.Why
 	for i, h := range d.Triggers {
