@@ -162,7 +162,7 @@ func TestLoad(t *testing.T) {
 	if _, err := LoadSynthetic(t.Context(), st, 200, 5, quiet()); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer((&httpapi.Server{Store: st, Log: quiet()}).Handler())
+	srv := httptest.NewServer((&httpapi.Server{Store: st, Log: quiet(), Access: &httpapi.Access{Local: true}}).Handler())
 	defer srv.Close()
 	res, err := Load(t.Context(), LoadConfig{Target: srv.URL, Clients: 4, Duration: 500 * time.Millisecond})
 	if err != nil {

@@ -255,7 +255,7 @@ func serveLoopback(st store.Store) (url string, shutdown func(), err error) {
 		return "", nil, err
 	}
 	srv := &http.Server{
-		Handler:           (&httpapi.Server{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler(),
+		Handler:           (&httpapi.Server{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Access: &httpapi.Access{Local: true}}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second,
 		IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 	}

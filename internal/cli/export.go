@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigil-hr/vigil/internal/app"
 	"github.com/vigil-hr/vigil/internal/export"
+	"github.com/vigil-hr/vigil/internal/redact"
 	"github.com/vigil-hr/vigil/internal/store"
 )
 
@@ -25,7 +26,10 @@ func runExport(ctx context.Context, e *Env, args []string) error {
   hxl-csv    CSV with a second row of HXL hashtags
   jsonl      one event per line: extract's fields plus id, documents and independent_sources
 --public removes what must not leave Vigil: evidence text, the words reports used for actors, and
-the names of witnesses. The filters are those of the API. Formats are described in docs/formats.md.`)
+the names of witnesses; it blurs the place of a sensitive event (one a sensitive testimony reports,
+or sexual violence) to the centroid of its admin2 region (admin1 when unknown; withheld when neither
+is known) and publishes its small counts of people as a range. No protected field of a testimony is
+ever exported. The filters are those of the API. Formats are described in docs/formats.md.`)
 	format := fs.String("format", "", "`format`: acled-csv, ucdp-csv, geojson, hxl-csv or jsonl")
 	out := fs.String("out", "", "write to `FILE` (replaced only when the export succeeds) instead of standard output")
 	public := fs.Bool("public", false, "redact for publication (see above)")
@@ -75,7 +79,18 @@ the names of witnesses. The filters are those of the API. Formats are described 
 		}()
 		w = tmp
 	}
-	st, err := export.Write(ctx, w, a.Store, export.Options{Format: fmtName, Filter: f, Public: *public})
+	opts := export.Options{Format: fmtName, Filter: f, Public: *public}
+	if *public {
+		// The publication gate: centroids from the data directory's
+		// gazetteer, sensitive events from the testimonies.
+		opts.Gate = &redact.Gate{Centroids: &lazyCentroids{dataDir: cfg.DataDir}}
+		if ts, ok := a.Store.(export.TestimonyLister); ok {
+			if opts.Sensitive, err = export.SensitiveEvents(ctx, ts); err != nil {
+				return fmt.Errorf("reading which events are sensitive: %w", err)
+			}
+		}
+	}
+	st, err := export.Write(ctx, w, a.Store, opts)
 	if err != nil {
 		return err
 	}

@@ -5,8 +5,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/vigil-hr/vigil/internal/geoparse"
+	"github.com/vigil-hr/vigil/internal/redact"
 )
 
 // ingestFixture stores the team's Nampala report in a new data directory.
@@ -108,5 +112,80 @@ func TestExportUsage(t *testing.T) {
 		if r.code != tc.code || !strings.Contains(r.stderr, tc.msg) {
 			t.Errorf("%q: exit %d, stderr %q; want %d and %q", tc.args, r.code, r.stderr, tc.code, tc.msg)
 		}
+	}
+}
+
+// TestExportPublicRedacts: `export --public` carries no protected field of
+// a testimony and no evidence quote, names no witness, and blurs the
+// place of an event a sensitive testimony reports to the centroid of its
+// admin2 region; the same export without --public has the exact place
+// (so the test can fail).
+func TestExportPublicRedacts(t *testing.T) {
+	dir := t.TempDir()
+	r := run(t, "", nil, "ingest", "--data", dir, fixture)
+	var ing struct{ Events []string }
+	if err := json.Unmarshal([]byte(r.stdout), &ing); r.code != 0 || err != nil || len(ing.Events) == 0 {
+		t.Fatalf("ingest: exit %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	secrets := []string{"Fatoumata Sangaré", "+223 70 12 34 56", "derrière le puits, 15.28105,-5.55321", "sa sœur vit à Niono"}
+	tj, _ := json.Marshal(map[string]any{"statement": "Ils sont arrivés à l'aube et ont brûlé les greniers.", "lang": "fr", "sensitive": true,
+		"country": "MLI", "admin1": "Ségou", "admin2": "Niono", "taken_on": "2025-03-18", "events": ing.Events[:1],
+		"protected": map[string]string{"witness_name": secrets[0], "witness_contact": secrets[1], "location": secrets[2], "protected_notes": secrets[3]}})
+	if r := run(t, string(tj), nil, "testimony", "add", "--data", dir, "-"); r.code != 0 {
+		t.Fatalf("testimony add: exit %d: %s", r.code, r.stderr)
+	}
+
+	// The exact place, from the full export.
+	r = run(t, "", nil, "export", "--data", dir, "--format", "jsonl")
+	var full struct {
+		ID       string
+		Location struct {
+			Latitude, Longitude float64
+			Admin1, Admin2      string
+		}
+		Evidence []struct{ Text string }
+	}
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		json.Unmarshal([]byte(line), &full)
+		if full.ID == ing.Events[0] {
+			break
+		}
+	}
+	if full.ID != ing.Events[0] || full.Location.Admin2 == "" || len(full.Evidence) == 0 {
+		t.Fatalf("full export of %s: %+v", ing.Events[0], full)
+	}
+	exact := []string{strconv.FormatFloat(full.Location.Latitude, 'f', -1, 64), strconv.FormatFloat(full.Location.Longitude, 'f', -1, 64)}
+	g, err := geoparse.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lat, lon, ok := redact.Gazetteer{G: g}.Centroid("MLI", full.Location.Admin1, full.Location.Admin2)
+	if !ok {
+		t.Fatalf("no centroid for %s, %s", full.Location.Admin2, full.Location.Admin1)
+	}
+	centroid := []string{strconv.FormatFloat(lat, 'f', -1, 64), strconv.FormatFloat(lon, 'f', -1, 64)}
+	for _, s := range exact {
+		if !strings.Contains(r.stdout, s) {
+			t.Errorf("the full export lacks the exact coordinate %s", s)
+		}
+	}
+
+	for _, format := range []string{"jsonl", "geojson", "acled-csv", "hxl-csv"} {
+		t.Run(format, func(t *testing.T) {
+			r := run(t, "", nil, "export", "--data", dir, "--format", format, "--public")
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			for _, s := range append(append(secrets, exact...), full.Evidence[0].Text) {
+				if s != "" && strings.Contains(r.stdout, s) {
+					t.Errorf("--public carries %q", s)
+				}
+			}
+			for _, s := range centroid {
+				if !strings.Contains(r.stdout, s) {
+					t.Errorf("--public lacks the %s centroid coordinate %s", full.Location.Admin2, s)
+				}
+			}
+		})
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vigil-hr/vigil/internal/errs"
 	"github.com/vigil-hr/vigil/internal/model"
+	"github.com/vigil-hr/vigil/internal/redact"
 	"github.com/vigil-hr/vigil/internal/store"
 )
 
@@ -54,8 +55,16 @@ type Options struct {
 	// Filter selects the events; its Page is ignored (everything that
 	// passes is written).
 	Filter store.EventFilter
-	// Public applies Redact to every event before it is written.
+	// Public applies Redact and then the publication gate (package redact)
+	// to every event before it is written.
 	Public bool
+	// Gate is the publication gate of a public export; nil is a gate
+	// without centroids, which withholds sensitive places instead of
+	// blurring them.
+	Gate *redact.Gate
+	// Sensitive holds the IDs of the events flagged sensitive (see
+	// SensitiveEvents); sexual violence is always sensitive.
+	Sensitive map[string]bool
 }
 
 // Stats says what an export wrote.
@@ -105,7 +114,7 @@ func Write(ctx context.Context, w io.Writer, src EventLister, opts Options) (st 
 		for i := range page {
 			se := &page[i]
 			if opts.Public {
-				Redact(&se.Event)
+				se.Event = Public(opts.Gate, se.Event, opts.Sensitive[se.ID])
 			}
 			ok, err := enc.event(se)
 			if err != nil {

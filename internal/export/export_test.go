@@ -16,6 +16,7 @@ import (
 
 	"github.com/vigil-hr/vigil/internal/errs"
 	"github.com/vigil-hr/vigil/internal/model"
+	"github.com/vigil-hr/vigil/internal/redact"
 	"github.com/vigil-hr/vigil/internal/store"
 )
 
@@ -524,4 +525,58 @@ func FuzzDefuseCell(f *testing.F) {
 			}
 		}
 	})
+}
+
+type centroidsFake map[string][2]float64
+
+func (c centroidsFake) Centroid(iso3, admin1, admin2 string) (float64, float64, bool) {
+	v, ok := c[iso3+"/"+admin1+"/"+admin2]
+	return v[0], v[1], ok
+}
+
+// TestPublicGate: a public export blurs the place of the events flagged
+// sensitive to their admin2 centroid, withholds it when no centroid is
+// known, and leaves other places exact.
+func TestPublicGate(t *testing.T) {
+	g := &redact.Gate{Centroids: centroidsFake{"MLI/Ségou/Niono": {14.8666, -6.0268}}}
+	out, _ := export(t, fixtureEvents(), Options{Format: JSONL, Public: true, Gate: g, Sensitive: map[string]bool{"ev-nampala": true, "ev-djibo": true}})
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var nampala, djibo Line
+	json.Unmarshal([]byte(lines[0]), &nampala)
+	json.Unmarshal([]byte(lines[1]), &djibo)
+	if l := nampala.Location; l == nil || l.Latitude != 14.8666 || l.Longitude != -6.0268 || l.Name != "Niono" || l.GeoPrecision != model.GeoNear {
+		t.Errorf("sensitive Nampala: location %+v, want Niono's centroid", l)
+	}
+	if djibo.Location != nil {
+		t.Errorf("sensitive Djibo with no centroid known: location %+v, want withheld", djibo.Location)
+	}
+	if strings.Contains(out, "15.2807") || strings.Contains(out, "14.1,") {
+		t.Errorf("exact coordinates published: %s", out)
+	}
+	plain, _ := export(t, fixtureEvents(), Options{Format: JSONL, Public: true, Gate: g})
+	if !strings.Contains(plain, "15.2807") {
+		t.Error("a place that is not sensitive was changed")
+	}
+}
+
+type testimonies []store.Testimony
+
+func (ts testimonies) ListTestimonies(_ context.Context, f store.TestimonyFilter) ([]store.Testimony, error) {
+	lo := min(f.Offset, len(ts))
+	return ts[lo:min(lo+f.Limit, len(ts))], nil
+}
+
+func TestSensitiveEvents(t *testing.T) {
+	ts := make(testimonies, 2500)
+	for i := range ts {
+		ts[i] = store.Testimony{ID: fmt.Sprint(i), Sensitive: i%1000 == 999, EventIDs: []string{fmt.Sprint("ev", i), "shared"}}
+	}
+	got, err := SensitiveEvents(context.Background(), ts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"ev999": true, "ev1999": true, "shared": true}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("SensitiveEvents = %v, want %v", got, want)
+	}
 }

@@ -4,6 +4,15 @@
 // handlers are registered from, with schemas reflected from the Go types, and
 // a test checks real responses against it. Errors are RFC 9457 problem
 // details. The web UI (package web) lives beside it.
+//
+// Every route declares the action of package auth's policy it needs
+// (read_published, read_records, read_protected, ...); the route table
+// drives both the checks (Require) and the document's per-operation
+// security. Access authenticates requests (API tokens, session cookies,
+// or single-user local mode). Callers who may read published records but
+// not all records (the public) see only published records, through the
+// publication gate (package redact); nothing is published until review
+// exists, so their lists are empty and their single records 404.
 package httpapi
 
 import (
@@ -13,9 +22,12 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/vigil-hr/vigil/internal/auth"
 	"github.com/vigil-hr/vigil/internal/errs"
 	"github.com/vigil-hr/vigil/internal/model"
+	"github.com/vigil-hr/vigil/internal/redact"
 	"github.com/vigil-hr/vigil/internal/store"
+	"github.com/vigil-hr/vigil/internal/vault"
 )
 
 // Server holds what the handlers need.
@@ -23,18 +35,35 @@ type Server struct {
 	Store    store.Store
 	Datasets Datasets // imported datasets; nil when none are open
 	Log      *slog.Logger
+	// Access authenticates requests; nil treats every request as the
+	// public.
+	Access *Access
+	// Testimonies are the store's testimonies (nil: the testimony
+	// endpoints answer 503).
+	Testimonies vault.TestimonyStore
+	// Vault decrypts protected fields, logging each read (nil: reading
+	// them answers 503).
+	Vault *vault.Service
+	// Publication says what is published; nil publishes nothing.
+	Publication Publication
+	// Gate redacts what the public sees; nil is a gate without centroids
+	// (sensitive places are withheld rather than blurred).
+	Gate *redact.Gate
 }
 
 // route is one endpoint: how it is served and how it is documented.
 type route struct {
 	Method, Path string
-	Summary      string
-	Params       []param // path parameters and query parameters
-	Query        bool    // takes the event query parameters (QueryParams)
-	Body         any     // a value of the 200 response's Go type
-	MediaType    string  // of the 200 response; application/json when empty
-	Errors       []int   // problem statuses it may answer besides 500
-	handler      func(*Server, http.ResponseWriter, *http.Request)
+	// Action is what the policy must allow the caller (package auth). A
+	// route without one refuses everyone.
+	Action    auth.Action
+	Summary   string
+	Params    []param // path parameters and query parameters
+	Query     bool    // takes the event query parameters (QueryParams)
+	Body      any     // a value of the 200 response's Go type
+	MediaType string  // of the 200 response; application/json when empty
+	Errors    []int   // problem statuses it may answer besides 500
+	handler   func(*Server, http.ResponseWriter, *http.Request)
 }
 
 type param struct {
@@ -46,39 +75,56 @@ var docIDParam = param{"id", "path", "string", "the document's ID (its SHA-256)"
 
 // routes is every endpoint of the API.
 var routes = []route{
-	{Method: "GET", Path: "/healthz", Summary: "Readiness: 200 when the store answers", Body: Health{}, Errors: []int{503},
+	{Method: "GET", Path: "/healthz", Action: auth.ReadPublished, Summary: "Readiness: 200 when the store answers", Body: Health{}, Errors: []int{503},
 		handler: (*Server).health},
-	{Method: "GET", Path: "/api/v1/events", Summary: "Stored events, filtered, sorted and paged", Query: true,
+	{Method: "GET", Path: "/api/v1/events", Action: auth.ReadPublished, Summary: "Stored events, filtered, sorted and paged", Query: true,
 		Body: EventList{}, Errors: []int{400}, handler: (*Server).listEvents},
-	{Method: "GET", Path: "/api/v1/events.geojson", Summary: "Located events as a GeoJSON FeatureCollection", Query: true,
+	{Method: "GET", Path: "/api/v1/events.geojson", Action: auth.ReadPublished, Summary: "Located events as a GeoJSON FeatureCollection", Query: true,
 		Body: FeatureCollection{}, MediaType: "application/geo+json", Errors: []int{400}, handler: (*Server).eventsGeoJSON},
-	{Method: "GET", Path: "/api/v1/events/{id}", Summary: "One stored event", Params: []param{idParam},
+	{Method: "GET", Path: "/api/v1/events/{id}", Action: auth.ReadPublished, Summary: "One stored event", Params: []param{idParam},
 		Body: model.StoredEvent{}, Errors: []int{404}, handler: (*Server).getEvent},
-	{Method: "GET", Path: "/api/v1/documents", Summary: "Stored documents, newest first (without their text)",
+	{Method: "GET", Path: "/api/v1/documents", Action: auth.ReadRecords, Summary: "Stored documents, newest first (without their text)",
 		Params: []param{{"limit", "query", "integer", "page size (default 100, at most 1000)"}, {"offset", "query", "integer", "documents to skip"}},
 		Body:   DocumentList{}, Errors: []int{400}, handler: (*Server).listDocuments},
-	{Method: "GET", Path: "/api/v1/documents/{id}", Summary: "One stored document with its text", Params: []param{docIDParam},
+	{Method: "GET", Path: "/api/v1/documents/{id}", Action: auth.ReadRecords, Summary: "One stored document with its text", Params: []param{docIDParam},
 		Body: model.Document{}, Errors: []int{404}, handler: (*Server).getDocument},
-	{Method: "GET", Path: "/api/v1/documents/{id}/reports", Summary: "The extractors' reports on a document, oldest first",
+	{Method: "GET", Path: "/api/v1/documents/{id}/reports", Action: auth.ReadRecords, Summary: "The extractors' reports on a document, oldest first",
 		Params: []param{docIDParam}, Body: ReportList{}, Errors: []int{404}, handler: (*Server).documentReports},
 }
 
 func init() {
 	// Added here, not in the literal: the document is built from routes.
-	routes = append(routes, route{Method: "GET", Path: "/api/openapi.json", Summary: "This OpenAPI document",
+	routes = append(routes, route{Method: "GET", Path: "/api/openapi.json", Action: auth.ReadPublished, Summary: "This OpenAPI document",
 		Body: map[string]any{}, handler: (*Server).openAPI})
 }
 
-// Handler returns the HTTP handler with every route.
+// RouteInfo describes one route of the API: its method, path pattern and
+// the action it needs.
+type RouteInfo struct {
+	Method, Path string
+	Action       auth.Action
+}
+
+// Routes lists the API's routes.
+func Routes() []RouteInfo {
+	out := make([]RouteInfo, len(routes))
+	for i, rt := range routes {
+		out[i] = RouteInfo{rt.Method, rt.Path, rt.Action}
+	}
+	return out
+}
+
+// Handler returns the HTTP handler with every route, each behind the
+// check of its action, all behind s.Access.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range routes {
-		mux.HandleFunc(rt.Method+" "+rt.Path, func(w http.ResponseWriter, r *http.Request) { rt.handler(s, w, r) })
+		mux.Handle(rt.Method+" "+rt.Path, Require(rt.Action, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { rt.handler(s, w, r) })))
 	}
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, errs.E(errs.NotFound, "no API endpoint %s %s", r.Method, r.URL.Path))
 	})
-	return s.logged(secure(mux))
+	return s.logged(secure(s.Access.Authenticate(mux)))
 }
 
 // Health is the body of GET /healthz.
@@ -110,7 +156,7 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, err)
 		return
 	}
-	evs, n, err := FindEvents(r.Context(), s.Store, q)
+	evs, n, err := s.VisibleEvents(r.Context(), q)
 	if err != nil {
 		s.problem(w, r, err)
 		return
@@ -149,7 +195,7 @@ func (s *Server) eventsGeoJSON(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, err)
 		return
 	}
-	evs, truncated, err := AllEvents(r.Context(), s.Store, q)
+	evs, truncated, err := s.VisibleAllEvents(r.Context(), q)
 	if err != nil {
 		s.problem(w, r, err)
 		return
@@ -167,7 +213,7 @@ func (s *Server) eventsGeoJSON(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getEvent(w http.ResponseWriter, r *http.Request) {
-	ev, err := s.Store.GetEvent(r.Context(), r.PathValue("id"))
+	ev, err := s.VisibleEvent(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.problem(w, r, err)
 		return

@@ -14,23 +14,35 @@ import (
 
 	"github.com/vigil-hr/vigil/internal/store/sqlite"
 	"github.com/vigil-hr/vigil/internal/store/storetest"
+	"github.com/vigil-hr/vigil/internal/vault"
 )
 
 type fixture struct {
 	srv    *httptest.Server
 	ids    []string
 	docIDs []string
+	// testimony is a stored testimony with every protected field set.
+	testimony string
+	st        *sqlite.Store
+	vault     *vault.Service
 }
 
-func newServer(t *testing.T) fixture {
+// witness are the protected fields of the fixture's testimony.
+var witness = vault.Protected{WitnessName: "Aïssata Kouyaté", WitnessContact: "+223 76 00 11 22",
+	Location: "behind the well of Nampala, 15.28,-5.55", Notes: "speaks for her brother"}
+
+// newStore opens a store with two sample documents (six events) and a
+// testimony about the first event, and the vault's keys.
+func newStore(t *testing.T) fixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "v.db"))
+	dir := t.TempDir()
+	st, err := sqlite.Open(ctx, filepath.Join(dir, "v.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	var fx fixture
+	fx := fixture{st: st}
 	for n := 1; n <= 2; n++ {
 		doc, rep := storetest.Sample(n, 3)
 		if n == 1 {
@@ -44,9 +56,33 @@ func newServer(t *testing.T) fixture {
 		fx.ids = append(fx.ids, res.EventIDs...)
 		fx.docIDs = append(fx.docIDs, res.DocumentID)
 	}
-	fx.srv = httptest.NewServer((&Server{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
+	keys, _, err := vault.Load(dir, func(string) string { return "" }, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx.vault = &vault.Service{Store: st, Keys: keys}
+	res, err := fx.vault.Add(ctx, &vault.Testimony{Statement: "Men on motorbikes came at dawn.", Lang: "en", Sensitive: true,
+		Country: "MLI", Admin1: "Ségou", Admin2: "Niono", TakenOn: "2025-03-20", EventIDs: []string{fx.ids[0]},
+		DocumentIDs: []string{fx.docIDs[0]}, Protected: witness}, "system:test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx.testimony = res.ID
+	return fx
+}
+
+// newServer serves the fixture's store in single-user local mode, where
+// the caller acts as an admin.
+func newServer(t *testing.T) fixture {
+	t.Helper()
+	fx := newStore(t)
+	fx.srv = httptest.NewServer(fx.server(&Access{Local: true}).Handler())
 	t.Cleanup(fx.srv.Close)
 	return fx
+}
+
+func (fx fixture) server(a *Access) *Server {
+	return &Server{Store: fx.st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Access: a, Testimonies: fx.st, Vault: fx.vault}
 }
 
 func get(t *testing.T, url string) (*http.Response, string) {

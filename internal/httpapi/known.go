@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/vigil-hr/vigil/internal/auth"
 	"github.com/vigil-hr/vigil/internal/dataset"
 	"github.com/vigil-hr/vigil/internal/errs"
 	"github.com/vigil-hr/vigil/internal/model"
@@ -48,7 +49,7 @@ type KnownList struct {
 }
 
 func init() {
-	routes = append(routes, route{Method: "GET", Path: "/api/v1/events/{id}/known",
+	routes = append(routes, route{Method: "GET", Path: "/api/v1/events/{id}/known", Action: auth.ReadPublished,
 		Summary: "Imported dataset events (ACLED, UCDP) nearest to this event in place, date and type: is it already known?",
 		Params:  []param{idParam, {"k", "query", "integer", "how many matches (default 5, at most 100)"}},
 		Body:    KnownList{}, Errors: []int{400, 404}, handler: (*Server).known})
@@ -64,7 +65,9 @@ func (s *Server) known(w http.ResponseWriter, r *http.Request) {
 		}
 		k = n
 	}
-	ev, err := s.Store.GetEvent(r.Context(), r.PathValue("id"))
+	// The public asks about the published event as the gate left it, so
+	// the matches do not give away a place the gate blurred.
+	ev, err := s.VisibleEvent(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.problem(w, r, err)
 		return

@@ -43,7 +43,7 @@ func TestKnown(t *testing.T) {
 	if _, err := ds.Import(ctx, strings.NewReader(csv), dataset.ImportOptions{Name: "acled-test", Format: export.ACLEDCSV}); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer((&Server{Store: st, Datasets: ds, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
+	srv := httptest.NewServer((&Server{Store: st, Datasets: ds, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Access: &Access{Local: true}}).Handler())
 	defer srv.Close()
 	resp, body := get(t, srv.URL+"/api/v1/events/"+res.EventIDs[0]+"/known?k=2")
 	if resp.StatusCode != 200 {

@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"fmt"
+
+	"github.com/vigil-hr/vigil/internal/auth"
 	"net/http"
 	"reflect"
 	"slices"
@@ -25,6 +27,7 @@ func OpenAPI() map[string]any {
 	schemas := map[string]any{}
 	paths := map[string]any{}
 	problemRef := schemaRef(reflect.TypeFor[Problem](), schemas)
+	denialRef := schemaRef(reflect.TypeFor[Denial](), schemas)
 	for _, rt := range routes {
 		var params []any
 		for _, p := range rt.Params {
@@ -50,10 +53,22 @@ func OpenAPI() map[string]any {
 			responses[strconv.Itoa(st)] = map[string]any{"description": http.StatusText(st),
 				"content": map[string]any{"application/problem+json": map[string]any{"schema": problemRef}}}
 		}
+		// Bad credentials are refused everywhere; a known user the policy
+		// refuses only where the public may not go.
+		denials := map[int]string{http.StatusUnauthorized: "No credentials where they are needed, or bad ones (unknown, expired or revoked token; disabled user)"}
+		if rt.Action != auth.ReadPublished {
+			denials[http.StatusForbidden] = "The caller's role may not " + strings.ReplaceAll(string(rt.Action), "_", " ")
+		}
+		for st, why := range denials {
+			responses[strconv.Itoa(st)] = map[string]any{"description": why,
+				"content": map[string]any{"application/problem+json": map[string]any{"schema": denialRef}}}
+		}
 		op := map[string]any{
-			"operationId": operationID(rt),
-			"summary":     rt.Summary,
-			"responses":   responses,
+			"operationId":    operationID(rt),
+			"summary":        rt.Summary,
+			"responses":      responses,
+			"security":       security(rt.Action),
+			"x-vigil-action": string(rt.Action),
 		}
 		if params != nil {
 			op["parameters"] = params
@@ -68,14 +83,58 @@ func OpenAPI() map[string]any {
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{
-			"title":       "Vigil API",
-			"version":     Version,
-			"description": "Incident records extracted from reports of violence against civilians, each field tied to the words that support it.",
-			"license":     map[string]any{"name": "Apache-2.0", "identifier": "Apache-2.0"},
+			"title":   "Vigil API",
+			"version": Version,
+			"description": "Incident records extracted from reports of violence against civilians, each field tied to the words that support it.\n\n" +
+				"Each operation needs an action of the role policy (x-vigil-action). Callers authenticate with an API token " +
+				"(Authorization: Bearer) or the workbench's session cookie; without either they act as the public, which sees " +
+				"only published records, redacted. Nothing is published until review exists: the public's lists are empty and " +
+				"its single records answer 404.\n\n" + roleTable(),
+			"license": map[string]any{"name": "Apache-2.0", "identifier": "Apache-2.0"},
 		},
-		"paths":      paths,
-		"components": map[string]any{"schemas": schemas},
+		"paths": paths,
+		"components": map[string]any{"schemas": schemas, "securitySchemes": map[string]any{
+			"bearerToken": map[string]any{"type": "http", "scheme": "bearer",
+				"description": "An API token made by `vigil user token NAME` (vigil_...)."},
+			"sessionCookie": map[string]any{"type": "apiKey", "in": "cookie", "name": auth.SessionCookie,
+				"description": "The session the workbench's sign-in page opens (12 hours)."},
+		}},
 	}
+}
+
+// security is an operation's security requirements: anonymous callers
+// (the public) too when the action is reading published records.
+func security(a auth.Action) []any {
+	out := []any{map[string]any{"bearerToken": []any{}}, map[string]any{"sessionCookie": []any{}}}
+	if a == auth.ReadPublished {
+		out = append([]any{map[string]any{}}, out...)
+	}
+	return out
+}
+
+// roleTable is the policy as a Markdown table, for the document's
+// description.
+func roleTable() string {
+	var b strings.Builder
+	b.WriteString("| role |")
+	for _, a := range auth.Actions {
+		b.WriteString(" " + string(a) + " |")
+	}
+	b.WriteString("\n|---|")
+	for range auth.Actions {
+		b.WriteString("---|")
+	}
+	for _, r := range auth.Roles {
+		b.WriteString("\n| " + string(r) + " |")
+		for _, a := range auth.Actions {
+			if auth.Can(r, a) {
+				b.WriteString(" yes |")
+			} else {
+				b.WriteString(" |")
+			}
+		}
+	}
+	return b.String()
 }
 
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {

@@ -127,9 +127,9 @@ func TestOpenAPIMatchesHandlers(t *testing.T) {
 	paths := doc["paths"].(map[string]any)
 	examples := map[string]string{"from": "2024-01-01", "to": "2024-12-31", "country": "MLI", "certainty": "reported",
 		"event_type": "Violence against civilians", "sub_event_type": "Attack", "document": fx.docIDs[0], "q": "killed",
-		"bbox": "-20,0,30,30", "sort": "-fatalities", "limit": "2", "offset": "1", "k": "3"}
+		"bbox": "-20,0,30,30", "sort": "-fatalities", "limit": "2", "offset": "1", "k": "3", "event": fx.ids[0]}
 	pathIDs := map[string]string{"/api/v1/events/{id}": fx.ids[0], "/api/v1/events/{id}/known": fx.ids[0], "/api/v1/documents/{id}": fx.docIDs[0],
-		"/api/v1/documents/{id}/reports": fx.docIDs[0]}
+		"/api/v1/documents/{id}/reports": fx.docIDs[0], "/api/v1/testimonies/{id}": fx.testimony, "/api/v1/testimonies/{id}/protected": fx.testimony}
 	var checked []string
 	for p, item := range paths {
 		for method, op := range item.(map[string]any) {

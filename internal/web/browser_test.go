@@ -35,7 +35,7 @@ func browser(t *testing.T) (context.Context, *requestLog) {
 		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
+		chromedp.UserDataDir(profileDir(t)), chromedp.WindowSize(1280, 900),
 	}
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancel)
@@ -54,6 +54,22 @@ func browser(t *testing.T) (context.Context, *requestLog) {
 		t.Fatalf("starting chromium: %v", err)
 	}
 	return ctx, log
+}
+
+// profileDir is chromium's profile directory. Chromium may still write to
+// it for a moment after it is told to quit, so its removal is retried
+// rather than left to t.TempDir, which fails the test when it cannot.
+func profileDir(t *testing.T) string {
+	dir, err := os.MkdirTemp("", "vigil-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for i := 0; i < 20 && os.RemoveAll(dir) != nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	return dir
 }
 
 type requestLog struct {
@@ -288,4 +304,46 @@ func hover(sel string) chromedp.Action {
 
 func jsString(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`).Replace(s) + "'"
+}
+
+// TestBrowserSignIn: with accounts, a page the public may not see shows
+// the sign-in form; signing in goes on to that page, the header names the
+// user, and signing out goes back to the public view.
+func TestBrowserSignIn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow; skipped with -short")
+	}
+	ctx, reqs := browser(t)
+	af := newAuthFixture(t)
+	base := af.srv.URL
+	var loc, who, banner string
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/intake"),
+		chromedp.WaitVisible(`form.login`),
+		chromedp.SetValue(`#name`, "analyst-user"),
+		chromedp.SetValue(`#password`, testPassword),
+		chromedp.Click(`form.login button[type=submit]`),
+		chromedp.WaitVisible(`form.intake`),
+		chromedp.Location(&loc),
+		chromedp.Text(`form.account .who`, &who),
+	); err != nil {
+		t.Fatalf("signing in: %v", err)
+	}
+	if !strings.HasSuffix(loc, "/intake") || !strings.Contains(who, "analyst-user") {
+		t.Errorf("after signing in: at %s, header %q", loc, who)
+	}
+	shoot(t, ctx, screenshotDir(t), "signed-in")
+	if err := chromedp.Run(ctx,
+		chromedp.Click(`form.account button[type=submit]`),
+		chromedp.WaitVisible(`a.signin`),
+		chromedp.Text(`p.banner`, &banner),
+	); err != nil {
+		t.Fatalf("signing out: %v", err)
+	}
+	if !strings.Contains(banner, "only published records") {
+		t.Errorf("after signing out, the banner says %q", banner)
+	}
+	if f := reqs.foreign(base); len(f) > 0 {
+		t.Errorf("requests left the server: %v", f)
+	}
 }

@@ -111,7 +111,7 @@ func (s *Server) mapPoints(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	evs, truncated, err := httpapi.AllEvents(r.Context(), s.cfg.Store, q)
+	evs, truncated, err := s.cfg.API.VisibleAllEvents(r.Context(), q)
 	if err != nil {
 		writeJSONError(w, err)
 		return

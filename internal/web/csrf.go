@@ -2,20 +2,25 @@ package web
 
 import (
 	"context"
-	"errors"
-	"strings"
-
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
-	"github.com/vigil-hr/vigil/internal/errs"
+	"errors"
 	"net/http"
+	"strings"
+
+	"github.com/vigil-hr/vigil/internal/auth"
+	"github.com/vigil-hr/vigil/internal/errs"
 )
 
-// CSRF protection is two-fold: http.CrossOriginProtection refuses
-// cross-origin unsafe requests (Sec-Fetch-Site, Origin), and every form
-// carries a token that must equal the one in a SameSite=Strict cookie
-// (double submit), for old browsers that send neither header.
+// CSRF protection is three-fold. http.CrossOriginProtection refuses
+// cross-origin unsafe requests (Sec-Fetch-Site, Origin). Every form
+// carries a token in its csrf_token field: for a signed-in user it is the
+// session's token (auth: derived from the session ID, checked by
+// auth.Service.Middleware); for everyone else (the public, the local
+// user of single-user local mode) it must equal the one in a
+// SameSite=Strict cookie (double submit), for old browsers that send
+// neither header. The sign-in form is protected like any other.
 
 const csrfCookie = "vigil_csrf"
 
@@ -23,8 +28,10 @@ type ctxKey int
 
 const csrfKey ctxKey = 0
 
-// withCSRF gives each browser a token cookie and checks it on POST.
-func (s *Server) withCSRF(h http.Handler) http.Handler {
+// readForm runs before authentication: it gives each browser a
+// double-submit token cookie and, on POST, bounds the body and parses the
+// form, so that the session's CSRF check reads an already limited form.
+func (s *Server) readForm(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tok := ""
 		if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 43 {
@@ -35,18 +42,35 @@ func (s *Server) withCSRF(h http.Handler) http.Handler {
 			rand.Read(b)
 			tok = base64.RawURLEncoding.EncodeToString(b)
 			http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true,
-				SameSite: http.SameSiteStrictMode})
+				SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
 		}
+		// The form is parsed into the server's own request, so that the
+		// server removes a multipart form's temporary files at the end.
+		var err error
 		if r.Method == http.MethodPost {
-			// The form is not parsed yet: the body limit comes first.
 			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+64<<10)
-			sent := r.Header.Get("X-CSRF-Token")
+			if r.Header.Get(auth.CSRFHeader) == "" {
+				err = parseForm(r, s.cfg.MaxUpload)
+			}
+		}
+		r = r.WithContext(context.WithValue(r.Context(), csrfKey, tok))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// checkCSRF runs after authentication: a POST of a session was checked by
+// auth's middleware against the session's token; any other POST must
+// carry the double-submit token of its cookie.
+func (s *Server) checkCSRF(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && auth.FromContext(r.Context()).Via != "session" {
+			sent := r.Header.Get(auth.CSRFHeader)
 			if sent == "" {
-				if err := parseForm(r, s.cfg.MaxUpload); err != nil {
-					s.fail(w, r, err)
-					return
-				}
-				sent = r.FormValue("csrf")
+				sent = r.PostFormValue(auth.CSRFField)
 			}
 			c, err := r.Cookie(csrfCookie)
 			if err != nil || subtle.ConstantTimeCompare([]byte(sent), []byte(c.Value)) != 1 {
@@ -54,15 +78,15 @@ func (s *Server) withCSRF(h http.Handler) http.Handler {
 				return
 			}
 		}
-		h.ServeHTTP(w, r.WithContext(withValue(r, tok)))
+		h.ServeHTTP(w, r)
 	})
 }
 
-func withValue(r *http.Request, tok string) context.Context {
-	return context.WithValue(r.Context(), csrfKey, tok)
-}
-
+// csrfToken is the token the request's forms must carry.
 func csrfToken(r *http.Request) string {
+	if p := auth.FromContext(r.Context()); p.Via == "session" {
+		return p.CSRF
+	}
 	tok, _ := r.Context().Value(csrfKey).(string)
 	return tok
 }

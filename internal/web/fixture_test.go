@@ -68,11 +68,14 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	w, err := New(Config{Store: a.Store, Log: log, Ingest: ingest, MaxUpload: 1 << 20})
+	// Single-user local mode, as `vigil serve --demo` runs for a
+	// newcomer; roles_test.go serves the same store with accounts.
+	access := &httpapi.Access{Local: true}
+	w, err := New(Config{Store: a.Store, Log: log, Ingest: ingest, MaxUpload: 1 << 20, Access: access})
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := (&httpapi.Server{Store: a.Store, Log: log}).Handler()
+	api := (&httpapi.Server{Store: a.Store, Log: log, Access: access}).Handler()
 	mux := newMux(api, w.Handler())
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)

@@ -35,12 +35,14 @@ func TestEventPageKnown(t *testing.T) {
 						t.Errorf("asked about %s, want %s", ev.ID, id)
 					}
 					return tc.matches, nil
-				}})
+				}, Access: &httpapi.Access{Local: true}})
 			if err != nil {
 				t.Fatal(err)
 			}
 			rec := httptest.NewRecorder()
-			w.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/events/"+id, nil))
+			req := httptest.NewRequest(http.MethodGet, "/events/"+id, nil)
+			req.Host = "localhost"
+			w.Handler().ServeHTTP(rec, req)
 			body := rec.Body.String()
 			if rec.Code != 200 {
 				t.Fatalf("status %d", rec.Code)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigil-hr/vigil/internal/auth"
 	"github.com/vigil-hr/vigil/internal/classify"
 	"github.com/vigil-hr/vigil/internal/errs"
 	"github.com/vigil-hr/vigil/internal/httpapi"
@@ -25,10 +26,14 @@ type page struct {
 	Path  string // the current path and query, for the language switch
 	Query url.Values
 	Data  any
+	// Viewer is who the page is shown to: signed in, the public or the
+	// local user.
+	Viewer viewer
 }
 
 func (s *Server) base(w http.ResponseWriter, r *http.Request, nav string, data any) page {
-	return page{L: localeFor(r), Nav: nav, CSRF: csrfToken(r), Path: r.URL.RequestURI(), Query: r.URL.Query(), Data: data}
+	return page{L: localeFor(r), Nav: nav, CSRF: csrfToken(r), Path: r.URL.RequestURI(), Query: r.URL.Query(), Data: data,
+		Viewer: s.viewerOf(r)}
 }
 
 // filterForm is the filter bar's state and choices.
@@ -98,7 +103,7 @@ func (s *Server) eventsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v := eventsView{Filters: newFilterForm(q, "/events"), SortURL: map[string]string{}}
 	v.Filters.Err, v.Filters.Target = bad, true
-	evs, total, err := httpapi.FindEvents(r.Context(), s.cfg.Store, q)
+	evs, total, err := s.cfg.API.VisibleEvents(r.Context(), q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -157,9 +162,16 @@ type eventView struct {
 }
 
 func (s *Server) eventPage(w http.ResponseWriter, r *http.Request) {
-	ev, err := s.cfg.Store.GetEvent(r.Context(), r.PathValue("id"))
+	ev, err := s.cfg.API.VisibleEvent(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	loc := localeFor(r)
+	v := eventView{Event: ev, Fields: fieldRows(loc, &ev.Event)}
+	if !auth.FromContext(r.Context()).Can(auth.ReadRecords) {
+		// A published event, as the gate left it: no source text.
+		s.render(w, r, http.StatusOK, "event", s.base(w, r, "events", v))
 		return
 	}
 	doc, err := s.cfg.Store.GetDocument(r.Context(), ev.DocumentID)
@@ -167,9 +179,7 @@ func (s *Server) eventPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v := eventView{Event: ev, Doc: doc}
-	loc := localeFor(r)
-	v.Fields = fieldRows(loc, &ev.Event)
+	v.Doc = doc
 	v.Segments = highlight(doc.Text, ev.Evidence)
 	if reps, err := s.cfg.Store.ReportsForDocument(r.Context(), doc.ID); err == nil {
 		for _, rep := range reps {
@@ -237,7 +247,7 @@ type timelineView struct {
 
 func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) {
 	q, bad := parseQuery(r)
-	evs, truncated, err := httpapi.AllEvents(r.Context(), s.cfg.Store, q)
+	evs, truncated, err := s.cfg.API.VisibleAllEvents(r.Context(), q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -345,11 +355,7 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		SameSite: http.SameSiteLaxMode, HttpOnly: true})
-	next := r.FormValue("next")
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		next = "/"
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	http.Redirect(w, r, safeNext(r.FormValue("next")), http.StatusSeeOther)
 }
 
 // funcs are the templates' helpers.

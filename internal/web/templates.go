@@ -5,7 +5,7 @@ import (
 )
 
 // pageNames are the pages; each is parsed with the layout and the partials.
-var pageNames = []string{"events", "event", "document", "map", "timeline", "intake", "error"}
+var pageNames = []string{"events", "event", "document", "map", "timeline", "intake", "error", "login"}
 
 func parsePages(a *assets) (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}

@@ -96,7 +96,7 @@ func TestPages(t *testing.T) {
 		{"/map/points.json?z=99", 400, nil},
 		{"/timeline?interval=week", 200, []string{"<svg", "rect class=\"bar\""}},
 		{"/timeline?interval=day&from=2025-01-01&to=2025-12-31", 200, []string{"<svg"}},
-		{"/intake", 200, []string{"name=\"csrf\"", "enctype=\"multipart/form-data\""}},
+		{"/intake", 200, []string{"name=\"csrf_token\"", "enctype=\"multipart/form-data\""}},
 		{"/static/app.js", 200, []string{"data-fields"}},
 		{"/static/basemap.geojson", 200, []string{"FeatureCollection"}},
 		{"/static/nope.js", 404, nil},
@@ -134,7 +134,7 @@ func TestFrench(t *testing.T) {
 	}
 	// The switch sets a cookie that wins over the browser's language.
 	tok := csrfFrom(t, c, fx.srv.URL)
-	resp, err := c.PostForm(fx.srv.URL+"/lang", url.Values{"lang": {"en"}, "csrf": {tok}, "next": {"//evil.example/"}})
+	resp, err := c.PostForm(fx.srv.URL+"/lang", url.Values{"lang": {"en"}, "csrf_token": {tok}, "next": {"//evil.example/"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func TestCatalogue(t *testing.T) {
 func csrfFrom(t *testing.T, c *http.Client, base string) string {
 	t.Helper()
 	_, body := fetch(t, c, base+"/intake")
-	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(body)
+	m := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(body)
 	if m == nil {
 		t.Fatal("no CSRF token in the intake form")
 	}
@@ -228,16 +228,16 @@ func TestIntake(t *testing.T) {
 		status int
 		want   string
 	}{
-		{"pasted", map[string]string{"csrf": tok, "text": report, "published": "2025-02-05"}, "", nil, nil, 303, "/events/"},
-		{"file", map[string]string{"csrf": tok}, "r.txt", []byte(report + " Again."), nil, 303, "/"},
+		{"pasted", map[string]string{"csrf_token": tok, "text": report, "published": "2025-02-05"}, "", nil, nil, 303, "/events/"},
+		{"file", map[string]string{"csrf_token": tok}, "r.txt", []byte(report + " Again."), nil, 303, "/"},
 		{"no token", map[string]string{"text": report}, "", nil, nil, 403, "security token"},
-		{"wrong token", map[string]string{"csrf": strings.Repeat("x", 43), "text": report}, "", nil, nil, 403, "security token"},
-		{"cross origin", map[string]string{"csrf": tok, "text": report}, "", nil, []string{"Sec-Fetch-Site", "cross-site"}, 403, ""},
-		{"empty", map[string]string{"csrf": tok, "text": "  "}, "", nil, nil, 400, "Give either text or a file."},
-		{"both", map[string]string{"csrf": tok, "text": report}, "r.txt", []byte(report), nil, 400, "Give either"},
-		{"bad date", map[string]string{"csrf": tok, "text": report, "published": "yesterday"}, "", nil, nil, 400, "YYYY-MM-DD"},
-		{"binary", map[string]string{"csrf": tok}, "x.bin", []byte{0, 1, 2, 0, 0, 0, 3, 4, 0, 0}, nil, 400, ""},
-		{"too big", map[string]string{"csrf": tok}, "big.txt", bytes.Repeat([]byte("a "), 2<<20), nil, 400, "limit"},
+		{"wrong token", map[string]string{"csrf_token": strings.Repeat("x", 43), "text": report}, "", nil, nil, 403, "security token"},
+		{"cross origin", map[string]string{"csrf_token": tok, "text": report}, "", nil, []string{"Sec-Fetch-Site", "cross-site"}, 403, ""},
+		{"empty", map[string]string{"csrf_token": tok, "text": "  "}, "", nil, nil, 400, "Give either text or a file."},
+		{"both", map[string]string{"csrf_token": tok, "text": report}, "r.txt", []byte(report), nil, 400, "Give either"},
+		{"bad date", map[string]string{"csrf_token": tok, "text": report, "published": "yesterday"}, "", nil, nil, 400, "YYYY-MM-DD"},
+		{"binary", map[string]string{"csrf_token": tok}, "x.bin", []byte{0, 1, 2, 0, 0, 0, 3, 4, 0, 0}, nil, 400, ""},
+		{"too big", map[string]string{"csrf_token": tok}, "big.txt", bytes.Repeat([]byte("a "), 2<<20), nil, 400, "limit"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, body := post(tc.fields, tc.file, tc.body, tc.hdr...)
