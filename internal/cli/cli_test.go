@@ -488,3 +488,45 @@ func TestServePollsFeeds(t *testing.T) {
 		t.Fatalf("%d documents from a 3-item feed, want 3; serve exit %d: %s", n, r.code, r.stderr)
 	}
 }
+
+// serve signs checkpoints on a schedule once the ledger has grown.
+func TestServeCheckpointsOnSchedule(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"VIGIL_DATA": dir}
+	if r := run(t, "", env, "ingest", fixture); r.code != 0 {
+		t.Fatalf("ingest: %s", r.stderr)
+	}
+	// A testimony adds a leaf that the ingest's checkpoint does not cover.
+	if r := run(t, "", env, "keys", "init"); r.code != 0 {
+		t.Fatalf("keys init: %s", r.stderr)
+	}
+	if r := run(t, `{"statement":"They burned the granaries.","lang":"en","protected":{"witness_name":"A Witness"}}`, env, "testimony", "add", "-"); r.code != 0 {
+		t.Fatalf("testimony add: %s", r.stderr)
+	}
+	const uncovered = "newer than the latest signed checkpoint"
+	if r := run(t, "", env, "verify"); r.code != 0 || !strings.Contains(r.stderr, uncovered) {
+		t.Fatalf("before serve: exit %d, stderr %q: want a note that leaves are uncovered", r.code, r.stderr)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan result, 1)
+	go func() {
+		var out, errb bytes.Buffer
+		code := Main(ctx, []string{"serve", "--data", dir, "--addr", addr, "--checkpoint-interval", "50ms"}, &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+			Getenv: func(string) string { return "" }})
+		done <- result{code, out.String(), errb.String()}
+	}()
+	time.Sleep(500 * time.Millisecond)
+	cancel()
+	if r := <-done; r.code != 0 {
+		t.Fatalf("serve: exit %d %s", r.code, r.stderr)
+	}
+	if r := run(t, "", env, "verify"); r.code != 0 || strings.Contains(r.stderr, uncovered) {
+		t.Fatalf("after serve: exit %d, stderr %q: want every leaf covered by a checkpoint", r.code, r.stderr)
+	}
+}

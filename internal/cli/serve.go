@@ -43,6 +43,7 @@ With no user on an address that is not loopback, serve refuses to start.`)
 	demo := fs.Bool("demo", false, "first store the demo reports the Vigil team wrote (fiction about real places)")
 	feedEvery := fs.Duration("feeds-interval", 30*time.Minute, "how often each subscribed feed is polled (vigil feeds add)")
 	allowPrivate := fs.Bool("allow-private", false, "let feeds and their items reach private, loopback and link-local addresses")
+	checkpointEvery := fs.Duration("checkpoint-interval", 10*time.Minute, "how often a signed checkpoint of the ledger is issued when it has grown (0: never)")
 	cfg := storeFlags(fs, e)
 	if rest, err := parse(fs, args); err != nil {
 		return err
@@ -71,6 +72,7 @@ With no user on an address that is not loopback, serve refuses to start.`)
 		}
 	}
 	startFeeds(ctx, e, a, cfg.DataDir, *feedEvery, fetch.Options{AllowPrivate: *allowPrivate})
+	startCheckpoints(ctx, e, a, cfg.DataDir, *checkpointEvery)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
@@ -237,4 +239,26 @@ func (l *lazyCentroids) Centroid(iso3, admin1, admin2 string) (float64, float64,
 		l.c = redact.Gazetteer{G: g}
 	})
 	return l.c.Centroid(iso3, admin1, admin2)
+}
+
+// startCheckpoints signs a checkpoint of the ledger on a schedule, so that
+// records added through the workbench or the feeds are covered by a
+// signature without anyone asking. Issuing is a no-op when nothing was
+// appended since the last checkpoint.
+func startCheckpoints(ctx context.Context, e *Env, a *app.App, dataDir string, every time.Duration) {
+	if every <= 0 {
+		return
+	}
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				checkpoint(ctx, e, a, dataDir)
+			}
+		}
+	}()
 }
