@@ -530,3 +530,36 @@ func TestServeCheckpointsOnSchedule(t *testing.T) {
 		t.Fatalf("after serve: exit %d, stderr %q: want every leaf covered by a checkpoint", r.code, r.stderr)
 	}
 }
+
+// Ingest links new reports into incidents at once: two reports of the same
+// raid become one incident.
+func TestIngestLinks(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.txt")
+	b := filepath.Join(dir, "b.txt")
+	os.WriteFile(a, []byte("Gunmen killed five herders in Djibo on Tuesday, residents said."), 0o644)
+	os.WriteFile(b, []byte("Des hommes armés ont tué cinq éleveurs mardi à Djibo, selon des habitants joints par téléphone."), 0o644)
+	r := run(t, "", nil, "ingest", "--data", filepath.Join(dir, "data"), "--published", "2025-03-14", a, b)
+	if r.code != 0 {
+		t.Fatalf("ingest: %s", r.stderr)
+	}
+	r = run(t, "", nil, "link", "--data", filepath.Join(dir, "data"))
+	if r.code != 0 {
+		t.Fatalf("link: %s", r.stderr)
+	}
+	if strings.Contains(r.stdout, `"incident"`) {
+		t.Errorf("vigil link found events still unlinked after ingest: %s", r.stdout)
+	}
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "data", "vigil.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	n, err := st.CountIncidents(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Errorf("%d incidents from two reports of one raid, want 1", n)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/vigil-hr/vigil/internal/app"
 	"github.com/vigil-hr/vigil/internal/errs"
 	"github.com/vigil-hr/vigil/internal/fetch"
+	"github.com/vigil-hr/vigil/internal/incident"
 	"github.com/vigil-hr/vigil/internal/intake"
 	"github.com/vigil-hr/vigil/internal/ledger"
 	"github.com/vigil-hr/vigil/internal/store"
@@ -58,6 +59,7 @@ says "queued":true and lists no events.`)
 	source := fset.String("source", "", "`name` of the source (outlet, organisation, field team)")
 	maxBytes := fset.Int64("max-bytes", intake.DefaultMaxBytes, "largest report accepted, in bytes")
 	allowPrivate := fset.Bool("allow-private", false, "let URLs reach private, loopback and link-local addresses (an operator's choice)")
+	linkNow := fset.Bool("link", true, "link new reports into incidents at once (false: leave it to 'vigil link')")
 	cfg := storeFlags(fset, e)
 	natsFlags(fset, e, cfg)
 	inputs, err := parse(fset, args)
@@ -82,8 +84,25 @@ says "queued":true and lists no events.`)
 	failed, done := 0, 0
 	start := time.Now()
 	last := start
+	// New reports join incidents at once; one linker for the run reuses
+	// the incidents it has loaded. 'vigil link' catches up on any miss.
+	var linker *incident.Stored
+	if ist, ok := a.Store.(store.IncidentStore); ok && a.Jobs == nil && *linkNow {
+		if linker, err = incident.NewStored(ist, incident.Config{}); err != nil {
+			return err
+		}
+	}
+	link := func(line ingestLine) {
+		if linker == nil || line.Error != "" || len(line.Events) == 0 {
+			return
+		}
+		if _, err := linker.LinkDocuments(ctx, []string{line.Document}); err != nil {
+			e.Log.Warn("linking failed; 'vigil link' will retry", "document", line.Document, "err", err)
+		}
+	}
 	one := func(name string) error {
 		line := ingestOne(ctx, e, a, name, *source, pub, *maxBytes)
+		link(line)
 		if line.Error != "" {
 			failed++
 			fmt.Fprintf(e.Stderr, "vigil ingest: %s\n", line.Error)
@@ -101,6 +120,7 @@ says "queued":true and lists no events.`)
 		}
 		if strings.HasPrefix(in, "http://") || strings.HasPrefix(in, "https://") {
 			line := ingestURL(ctx, a, in, *source, pub, fetch.Options{MaxBytes: *maxBytes, AllowPrivate: *allowPrivate})
+			link(line)
 			if line.Error != "" {
 				failed++
 				fmt.Fprintf(e.Stderr, "vigil ingest: %s\n", line.Error)

@@ -305,7 +305,7 @@ func checkRecord(ctx context.Context, res *Result, rec store.LedgerRecord, recor
 		res.problem(subject, "%s", p)
 	}
 	switch rec.Kind {
-	case KindDocument, KindReport, KindEvent, store.KindTestimony:
+	case KindDocument, KindReport, KindEvent, store.KindTestimony, store.KindIncident:
 	default:
 		return // a stray row, reported through its Problems
 	}

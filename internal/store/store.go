@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -19,6 +20,7 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/vigil-hr/vigil/internal/blob"
 	"github.com/vigil-hr/vigil/internal/errs"
 	"github.com/vigil-hr/vigil/internal/model"
 )
@@ -542,4 +544,241 @@ func CheckAccessChain(prev string, entries []AccessEntry) int64 {
 		prev = e.Hash
 	}
 	return 0
+}
+
+// KindIncident is the ledger record kind of an incident.
+const KindIncident = "incident"
+
+// IncidentStore is a Store that also keeps incidents: the events of many
+// reports linked into one record per thing that happened (package
+// incident decides; the store keeps what it decided). The SQLite and
+// PostgreSQL stores are both one; it is a union of its own so that Store
+// itself does not change.
+type IncidentStore interface {
+	Store
+	Incidents
+}
+
+// Incident audit operations, as package incident names them.
+const (
+	IncidentOpen  = "open"  // Events opened the new incident Incidents[0]
+	IncidentLink  = "link"  // Events joined Incidents[0]
+	IncidentMerge = "merge" // Incidents[1] was merged into Incidents[0]; Events are the events it moved
+	IncidentSplit = "split" // Events left Incidents[0] for Incidents[1] (new, or revived after a merge)
+)
+
+// IncidentAudit is one change to the incidents: the unit SaveIncidents
+// applies, and the incident log's line.
+type IncidentAudit struct {
+	Seq       int64 // 1, 2, ... assigned by the store
+	Op        string
+	Actor     string // "system:linker", "user:ID", "system:cli"
+	At        time.Time
+	Incidents []string
+	Events    []string
+	Reason    string // in words: why the events were linked, or the person's reason
+	Reverts   int64  // the Seq this change undoes; 0 if none
+}
+
+// IncidentEntry is one event of an incident as the candidate index files
+// it: under Key, a cell of package incident's index (an opaque number to
+// the store), with enough of the event's date and place to rule most
+// candidates out without loading the incident.
+type IncidentEntry struct {
+	EventID    string
+	DocumentID string
+	IncidentID string // filled in by the store when it reads entries
+	Key        int64
+	Day        int32 // days since 1970-01-01
+	Lat, Lon   float64
+	DatePrec   int // 0: no date
+	GeoPrec    int // 0: no place
+}
+
+// IncidentMember is one event of a stored incident.
+type IncidentMember struct {
+	IncidentEntry
+	Seq   int               // position in the incident; members are kept in Seq order (gaps allowed)
+	Event model.StoredEvent // the event as stored (GetIncidents fills it; ListIncidents does not)
+}
+
+// Incident is a stored incident. An incident merged into another keeps its
+// ID (a revert revives it) but no members.
+type Incident struct {
+	ID         string
+	MergedInto string // "" while the incident stands on its own
+	Members    []IncidentMember
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// EventIDs returns the IDs of the incident's events, in order.
+func (inc *Incident) EventIDs() []string {
+	out := make([]string, len(inc.Members))
+	for i, m := range inc.Members {
+		out[i] = m.EventID
+	}
+	return out
+}
+
+// LinkedDocument is what linking keeps of a document: who published it,
+// of which kind of source, when, and its near-duplicate signature
+// (package neardup's MinHash values, little-endian uint32s).
+type LinkedDocument struct {
+	DocumentID string
+	Seq        int64 // the order documents were linked in; assigned by the store
+	Outlet     string
+	Kind       string // package incident's source kind: local_media, ngo, ...
+	Published  string // YYYY-MM-DD or ""
+	Signature  []byte
+	LinkedAt   time.Time
+}
+
+// IncidentChange is what SaveIncidents applies in one transaction.
+type IncidentChange struct {
+	// Documents are linked for the first time.
+	Documents []LinkedDocument
+	// Entries file the events that open and link records add to
+	// incidents (one per such event); merges and splits move events that
+	// are already filed.
+	Entries []IncidentEntry
+	// Audit is applied in order; the store fills in Seq and a zero At.
+	Audit []IncidentAudit
+}
+
+// Incidents keeps incidents, the documents linked into them, and the log of
+// every change to them. Every change is applied and logged by
+// SaveIncidents, in one transaction; when the store keeps a ledger, each
+// incident a change touches gets a leaf in that transaction (record kind
+// KindIncident: its ID, events in order, merged_into and created_at; op
+// create for a new incident, merge for one merged into another, update
+// otherwise; the audit line's actor and, as note, its op, Seq and reason).
+type Incidents interface {
+	// SaveIncidents validates ch and applies it: records the documents,
+	// then each audit line in order — open creates Incidents[0] with
+	// Events; link appends Events to Incidents[0]; merge moves every event
+	// of Incidents[1] (which must be exactly Events) to the end of
+	// Incidents[0] and marks it merged; split moves Events (not all) from
+	// Incidents[0] to a new Incidents[1], or back to it if it was merged.
+	// An event already in an incident, a document already linked or an
+	// incident ID already taken fails with errs.Conflict; an unknown
+	// incident with errs.NotFound; anything else that does not hold with
+	// errs.Invalid. A failed SaveIncidents stores nothing.
+	SaveIncidents(ctx context.Context, ch *IncidentChange) error
+	// IncidentCandidates returns the entries filed under any of keys.
+	IncidentCandidates(ctx context.Context, keys []int64) ([]IncidentEntry, error)
+	// GetIncidents returns the incidents with the given IDs, each with its
+	// members and their events, in the order asked; unknown IDs are left
+	// out.
+	GetIncidents(ctx context.Context, ids []string) ([]Incident, error)
+	// IncidentOfEvent returns the ID of the incident holding an event, or
+	// an error of kind errs.NotFound.
+	IncidentOfEvent(ctx context.Context, eventID string) (string, error)
+	// ListIncidents returns standing incidents (not merged), most recently
+	// changed first, then by ID, with their members' entries but not
+	// their events.
+	ListIncidents(ctx context.Context, page Page) ([]Incident, error)
+	// CountIncidents returns how many standing incidents there are.
+	CountIncidents(ctx context.Context) (int, error)
+	// LinkedDocuments returns what linking kept of the given documents, in
+	// the order they were linked; documents never linked are left out.
+	LinkedDocuments(ctx context.Context, ids []string) ([]LinkedDocument, error)
+	// UnlinkedDocuments returns up to limit documents that have events but
+	// were never linked, oldest publication (or, without one, storage)
+	// date first.
+	UnlinkedDocuments(ctx context.Context, limit int) ([]string, error)
+	// IncidentLog returns the audit lines with Seq > after, oldest first,
+	// at most limit (0: DefaultLimit); with incidentID, only the lines
+	// that name it.
+	IncidentLog(ctx context.Context, incidentID string, after int64, limit int) ([]IncidentAudit, error)
+}
+
+// Limits on incident changes, the same in every store.
+const (
+	MaxIncidentReason = 4096   // bytes of an audit line's reason
+	MaxSignature      = 4096   // bytes of a near-duplicate signature
+	MaxChangeEvents   = 100000 // events named by one audit line
+)
+
+// PrepareIncidentChange validates ch and fills in zero times: documents'
+// LinkedAt and audit lines' At with now.
+func PrepareIncidentChange(ch *IncidentChange, now time.Time) error {
+	now = Timestamp(now)
+	shortID := func(id string) bool { return id != "" && len(id) <= 128 && utf8.ValidString(id) }
+	for i := range ch.Documents {
+		d := &ch.Documents[i]
+		switch {
+		case !blob.ValidSum(d.DocumentID):
+			return errs.E(errs.Invalid, "linked document %q is not a SHA-256 in lower-case hex", d.DocumentID)
+		case len(d.Outlet) > 200 || !utf8.ValidString(d.Outlet):
+			return errs.E(errs.Invalid, "linked document %s: outlet is over 200 bytes or not UTF-8", d.DocumentID)
+		case !isName(d.Kind):
+			return errs.E(errs.Invalid, "linked document %s: source kind %q is not [a-z_]{1,32}", d.DocumentID, d.Kind)
+		case d.Published != "" && !validDate(d.Published):
+			return errs.E(errs.Invalid, "linked document %s: published %q is not YYYY-MM-DD", d.DocumentID, d.Published)
+		case len(d.Signature) > MaxSignature || len(d.Signature)%4 != 0:
+			return errs.E(errs.Invalid, "linked document %s: signature of %d bytes (a multiple of 4, at most %d)", d.DocumentID, len(d.Signature), MaxSignature)
+		}
+		if d.LinkedAt.IsZero() {
+			d.LinkedAt = now
+		}
+		d.LinkedAt = Timestamp(d.LinkedAt)
+	}
+	for _, e := range ch.Entries {
+		switch {
+		case !shortID(e.EventID) || !blob.ValidSum(e.DocumentID):
+			return errs.E(errs.Invalid, "incident entry for event %q (document %q): bad ID", e.EventID, e.DocumentID)
+		case e.DatePrec < 0 || e.DatePrec > 3 || e.GeoPrec < 0 || e.GeoPrec > 3:
+			return errs.E(errs.Invalid, "incident entry for event %s: precisions %d/%d out of 0..3", e.EventID, e.DatePrec, e.GeoPrec)
+		case math.IsNaN(e.Lat) || math.IsNaN(e.Lon) || math.Abs(e.Lat) > 90 || math.Abs(e.Lon) > 180:
+			return errs.E(errs.Invalid, "incident entry for event %s: coordinates %v, %v", e.EventID, e.Lat, e.Lon)
+		}
+	}
+	for i := range ch.Audit {
+		a := &ch.Audit[i]
+		want := 2
+		switch a.Op {
+		case IncidentOpen, IncidentLink:
+			want = 1
+		case IncidentMerge, IncidentSplit:
+		default:
+			return errs.E(errs.Invalid, "incident change: unknown op %q", a.Op)
+		}
+		switch {
+		case len(a.Incidents) != want:
+			return errs.E(errs.Invalid, "incident %s names %d incidents, want %d", a.Op, len(a.Incidents), want)
+		case want == 2 && a.Incidents[0] == a.Incidents[1]:
+			return errs.E(errs.Invalid, "incident %s of %s with itself", a.Op, a.Incidents[0])
+		case len(a.Events) == 0 || len(a.Events) > MaxChangeEvents:
+			return errs.E(errs.Invalid, "incident %s names %d events (1 to %d)", a.Op, len(a.Events), MaxChangeEvents)
+		case a.Actor == "" || len(a.Actor) > 200 || !utf8.ValidString(a.Actor):
+			return errs.E(errs.Invalid, "incident %s: actor %q is empty, over 200 bytes or not UTF-8", a.Op, a.Actor)
+		case len(a.Reason) > MaxIncidentReason || !utf8.ValidString(a.Reason):
+			return errs.E(errs.Invalid, "incident %s: reason is over %d bytes or not UTF-8", a.Op, MaxIncidentReason)
+		case a.Reverts < 0:
+			return errs.E(errs.Invalid, "incident %s: reverts %d", a.Op, a.Reverts)
+		}
+		for _, id := range a.Incidents {
+			if !shortID(id) {
+				return errs.E(errs.Invalid, "incident %s: incident ID %q is empty or over 128 bytes", a.Op, id)
+			}
+		}
+		seen := make(map[string]bool, len(a.Events))
+		for _, id := range a.Events {
+			if !shortID(id) || seen[id] {
+				return errs.E(errs.Invalid, "incident %s: event ID %q is empty, over 128 bytes or named twice", a.Op, id)
+			}
+			seen[id] = true
+		}
+		if a.At.IsZero() {
+			a.At = now
+		}
+		a.At = Timestamp(a.At)
+	}
+	return nil
+}
+
+// isName reports whether s is [a-z_]{1,32}.
+func isName(s string) bool {
+	return s != "" && len(s) <= 32 && strings.Trim(s, "abcdefghijklmnopqrstuvwxyz_") == ""
 }

@@ -42,7 +42,7 @@ func (s *Store) LedgerRecords(ctx context.Context, fn func(store.LedgerRecord) e
 		return err
 	}
 	defer tx.Rollback()
-	for _, kind := range []string{ledger.KindDocument, ledger.KindReport, ledger.KindEvent, store.KindTestimony} {
+	for _, kind := range []string{ledger.KindDocument, ledger.KindReport, ledger.KindEvent, store.KindTestimony, store.KindIncident} {
 		after := ""
 		for {
 			recs, err := auditRecords(ctx, tx, kind, `id > ? ORDER BY id LIMIT ?`, after, auditBatch)
@@ -66,6 +66,7 @@ func (s *Store) LedgerRecords(ctx context.Context, fn func(store.LedgerRecord) e
 		{"events", "report", `SELECT id FROM events WHERE report_id NOT IN (SELECT id FROM reports) ORDER BY id`},
 		{"event_actors", "event", `SELECT event_id || '/' || seq FROM event_actors WHERE event_id NOT IN (SELECT id FROM events) ORDER BY 1`},
 		{"evidence", "event", `SELECT event_id || '/' || seq FROM evidence WHERE event_id NOT IN (SELECT id FROM events) ORDER BY 1`},
+		{"incident_events", "incident", `SELECT event_id FROM incident_events WHERE incident_id NOT IN (SELECT id FROM incidents) ORDER BY 1`},
 	} {
 		ids, err := strings1(ctx, tx, o.query)
 		if err != nil {
@@ -110,6 +111,8 @@ func auditRecords(ctx context.Context, q querier, kind, where string, args ...an
 		return auditEvents(ctx, q, where, args)
 	case store.KindTestimony:
 		return auditTestimonies(ctx, q, where, args)
+	case store.KindIncident:
+		return auditIncidents(ctx, q, where, args)
 	}
 	return nil, errs.E(errs.Invalid, "unknown record kind %q", kind)
 }

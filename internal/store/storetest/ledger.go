@@ -204,12 +204,12 @@ func testCheckpoints(t *testing.T, s store.LedgerStore) {
 }
 
 func testLedgerRecordNotFound(t *testing.T, s store.LedgerStore) {
-	for _, kind := range []string{ledger.KindDocument, ledger.KindReport, ledger.KindEvent} {
+	for _, kind := range []string{ledger.KindDocument, ledger.KindReport, ledger.KindEvent, store.KindIncident} {
 		if _, err := s.LedgerRecord(t.Context(), kind, "nope"); !errs.Is(err, errs.NotFound) {
 			t.Errorf("LedgerRecord(%s, nope) = %v; want NotFound", kind, err)
 		}
 	}
-	if _, err := s.LedgerRecord(t.Context(), "incident", "x"); !errs.Is(err, errs.Invalid) {
+	if _, err := s.LedgerRecord(t.Context(), "no_such_kind", "x"); !errs.Is(err, errs.Invalid) {
 		t.Errorf("LedgerRecord of an unknown kind: want Invalid")
 	}
 }
