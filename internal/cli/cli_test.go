@@ -562,4 +562,19 @@ func TestIngestLinks(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d incidents from two reports of one raid, want 1", n)
 	}
+	// The contract's jsonl export: one incident per line, with its documents.
+	r = run(t, "", nil, "export", "--data", filepath.Join(dir, "data"), "--format", "jsonl")
+	if r.code != 0 {
+		t.Fatalf("export: %s", r.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	var line struct {
+		ID                 string   `json:"id"`
+		Documents          []string `json:"documents"`
+		IndependentSources int      `json:"independent_sources"`
+		SubEventType       string   `json:"sub_event_type"`
+	}
+	if len(lines) != 1 || json.Unmarshal([]byte(lines[0]), &line) != nil || len(line.Documents) != 2 || line.IndependentSources < 1 || line.SubEventType != "Attack" {
+		t.Errorf("export jsonl: %d lines, first %+v; want one incident with both documents", len(lines), line)
+	}
 }

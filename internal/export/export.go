@@ -15,6 +15,7 @@ import (
 	"slices"
 
 	"github.com/vigil-hr/vigil/internal/errs"
+	"github.com/vigil-hr/vigil/internal/incident"
 	"github.com/vigil-hr/vigil/internal/model"
 	"github.com/vigil-hr/vigil/internal/redact"
 	"github.com/vigil-hr/vigil/internal/store"
@@ -100,6 +101,8 @@ func Write(ctx context.Context, w io.Writer, src EventLister, opts Options) (st 
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	enc := newEncoder(opts.Format, bw)
+	incidents, _ := src.(store.IncidentStore)
+	seen := map[string]bool{}
 	if err := enc.begin(); err != nil {
 		return st, err
 	}
@@ -113,6 +116,20 @@ func Write(ctx context.Context, w io.Writer, src EventLister, opts Options) (st 
 		}
 		for i := range page {
 			se := &page[i]
+			if je, ok := enc.(*jsonlEncoder); ok && incidents != nil {
+				// One line per incident, written when its first event
+				// comes by; events not linked yet stand alone.
+				wrote, err := writeIncident(ctx, je, incidents, se, opts, seen)
+				if err != nil {
+					return st, err
+				}
+				if wrote != nil {
+					if *wrote {
+						st.Written++
+					}
+					continue
+				}
+			}
 			if opts.Public {
 				se.Event = Public(opts.Gate, se.Event, opts.Sensitive[se.ID])
 			}
@@ -152,4 +169,38 @@ func newEncoder(f Format, w *bufio.Writer) encoder {
 		return &geojsonEncoder{w: w}
 	}
 	return &jsonlEncoder{w: w}
+}
+
+// writeIncident writes the line of the incident holding se, once per
+// incident: the incident's merged event, its id, its documents and how many
+// of them are independent. It returns nil when se is in no incident.
+func writeIncident(ctx context.Context, e *jsonlEncoder, st store.IncidentStore, se *model.StoredEvent, opts Options, seen map[string]bool) (*bool, error) {
+	id, err := st.IncidentOfEvent(ctx, se.ID)
+	if errs.Is(err, errs.NotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("incident of event %s: %w", se.ID, err)
+	}
+	wrote := false
+	if seen[id] {
+		return &wrote, nil
+	}
+	seen[id] = true
+	sum, err := incident.SummarizeStored(ctx, st, id, incident.Config{})
+	if err != nil {
+		return nil, fmt.Errorf("incident %s: %w", id, err)
+	}
+	line := Line{Event: sum.Event, Documents: sum.Documents, IndependentSources: sum.IndependentSources}
+	line.ID = sum.ID
+	if len(line.Evidence) == 0 && len(sum.Documents) == 1 {
+		// Offsets point into one document's text: with a single report
+		// they are its event's own.
+		line.Evidence = se.Evidence
+	}
+	if opts.Public {
+		line.Event = Public(opts.Gate, line.Event, opts.Sensitive[se.ID])
+	}
+	wrote = true
+	return &wrote, e.enc.Encode(line)
 }

@@ -12,8 +12,10 @@ import (
 // GeoJSON feature: the event fields of `vigil extract`, plus id, the
 // documents that report it and how many of them are independent.
 //
-// Until incidents link reports together, each stored event is its own
-// incident: Documents holds its one document and IndependentSources is 1.
+// When the store keeps incidents, a line is an incident: the event merged
+// from its reports, its id, every document that reports it and how many of
+// them are independent. An event not yet linked stands alone: Documents holds
+// its one document and IndependentSources is 1.
 type Line struct {
 	model.Event
 	Documents          []string `json:"documents"`
