@@ -234,3 +234,30 @@ func TestPredictExplains(t *testing.T) {
 		prev, seen[w[:i]] = v, true
 	}
 }
+
+func TestPredictDocMatchesPredict(t *testing.T) {
+	m, err := DefaultModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{
+		"Gunmen abducted twenty passengers from a bus near Djibo; the kidnappers demanded a ransom.",
+		"Des militaires ont incendié le village de Sofara le 12 mars 2025, selon des habitants.",
+		"The national team won 2-0 in Abidjan.",
+	} {
+		d := phrase.Prepare(text)
+		a := m.PredictDoc(d, Default())
+		b := m.Predict(FeaturizeDoc(d, Default()))
+		if a.Label != b.Label || math.Abs(a.Prob-b.Prob) > 1e-9 || len(a.Why) == 0 {
+			t.Errorf("%q: PredictDoc %s %.4f, Predict %s %.4f", text, a.Label, a.Prob, b.Label, b.Prob)
+		}
+		for _, w := range a.Why {
+			if strings.HasPrefix(w, " ") || !strings.Contains(w, ":") {
+				t.Errorf("%q: unnamed feature in %q", text, a.Why)
+			}
+		}
+		if strings.Join(a.Why, "|") != strings.Join(b.Why, "|") {
+			t.Errorf("%q: explanations differ: %q vs %q", text, a.Why, b.Why)
+		}
+	}
+}

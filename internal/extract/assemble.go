@@ -152,7 +152,7 @@ func (x *Extractor) assemble(text, lang string, c []*sentence, opt Options, all 
 		f.Hits = append(f.Hits, s.hits...)
 	}
 	if x.model != nil {
-		p := x.model.Predict(classify.FeaturizeDoc(phrase.Prepare(clusterText(text, c)), x.lex))
+		p := x.model.PredictDoc(phrase.Prepare(clusterText(text, c)), x.lex)
 		f.Model, f.ModelWeight = &p, x.weight
 	}
 	d := classify.Decide(f)

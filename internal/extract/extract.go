@@ -237,7 +237,7 @@ func (x *Extractor) analyse(text, lang string, published time.Time, refYear int)
 		// (wording it does not list); its confident verdict makes the
 		// sentence an event sentence.
 		if x.model != nil && s.why == "" {
-			p := x.model.Quick(phrase.Prepare(text[s.span.Start:s.span.End]), x.lex)
+			p := x.model.Quick(doc.Sub(s.span), x.lex)
 			s.model = &p
 			if !p.Abstain && p.Prob >= modelSentenceProb {
 				s.score += x.weight * p.Prob

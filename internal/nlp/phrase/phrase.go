@@ -12,6 +12,7 @@ package phrase
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -162,6 +163,18 @@ func Prepare(text string) *Doc {
 
 // Text returns the original text.
 func (d *Doc) Text() string { return d.text }
+
+// Sub returns the part of d whose tokens lie within sp (byte offsets of the
+// original text), sharing d's memory: matching a sentence of a prepared
+// report without folding it again. Hits keep offsets into the whole text.
+func (d *Doc) Sub(sp model.Span) *Doc {
+	i := sort.Search(len(d.toks), func(i int) bool { return d.folded.Map[d.toks[i].start] >= sp.Start })
+	j := sort.Search(len(d.toks), func(j int) bool { return d.folded.Map[d.toks[j].end] > sp.End })
+	if j < i {
+		j = i
+	}
+	return &Doc{text: d.text, folded: d.folded, toks: d.toks[i:j], orig: d.orig[i:j]}
+}
 
 // Words returns the folded tokens (runs of letters and digits) in order;
 // the strings share the Doc's memory.

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/vigil-hr/vigil/internal/model"
 )
 
 func TestFind(t *testing.T) {
@@ -95,5 +97,32 @@ func BenchmarkFind(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		set.Find(d)
+	}
+}
+
+func TestSub(t *testing.T) {
+	set := MustCompile(Words("x", "burned", "incendi*"))
+	text := "First sentence burned. Deuxième phrase : incendiée ! Third."
+	d := Prepare(text)
+	for _, tc := range []struct {
+		sp   model.Span
+		want []string
+	}{
+		{model.Span{Start: 0, End: 22}, []string{"burned"}},
+		{model.Span{Start: 23, End: strings.Index(text, "!") + 1}, []string{"incendiée"}},
+		{model.Span{Start: strings.Index(text, "Third"), End: len(text)}, nil},
+	} {
+		sub := d.Sub(tc.sp)
+		var got []string
+		for _, h := range set.Find(sub) {
+			got = append(got, text[h.Span.Start:h.Span.End])
+		}
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("Sub(%v): %q, want %q", tc.sp, got, tc.want)
+		}
+		whole := Prepare(text[tc.sp.Start:tc.sp.End])
+		if strings.Join(sub.Words(), " ") != strings.Join(whole.Words(), " ") {
+			t.Errorf("Sub(%v) words %q, a fresh Prepare gives %q", tc.sp, sub.Words(), whole.Words())
+		}
 	}
 }
