@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vigil-hr/vigil/internal/app"
+	"github.com/vigil-hr/vigil/internal/fetch"
 	"github.com/vigil-hr/vigil/internal/queue"
 )
 
@@ -34,6 +35,8 @@ Stops cleanly on Ctrl-C or SIGTERM: stops taking jobs and finishes those it has.
 	concurrency := fs.Int("concurrency", 2, "jobs worked on at once")
 	ackWait := fs.Duration("ack-wait", 30*time.Second, "how long a job may go without a sign of life before another worker gets it")
 	maxDeliver := fs.Int("max-deliver", 5, "tries before a failing job is parked")
+	pollFeeds := fs.Bool("poll-feeds", false, "also poll the subscribed feeds (vigil feeds add); give it to one worker, or leave it to serve")
+	feedEvery := fs.Duration("feeds-interval", 30*time.Minute, "how often each feed is polled, with --poll-feeds")
 	cfg := storeFlags(fs, e)
 	natsFlags(fs, e, cfg)
 	if rest, err := parse(fs, args); err != nil {
@@ -64,6 +67,9 @@ Stops cleanly on Ctrl-C or SIGTERM: stops taking jobs and finishes those it has.
 		return err
 	}
 	defer a.Close()
+	if *pollFeeds {
+		startFeeds(ctx, e, a, cfg.DataDir, *feedEvery, fetch.Options{})
+	}
 	q, err := queue.Open(ctx, queue.Config{URL: nats, Name: cfg.Queue, AckWait: *ackWait, MaxDeliver: *maxDeliver, Log: e.Log})
 	if err != nil {
 		return err
