@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -106,61 +104,17 @@ type jsonlOut struct {
 	model.Extraction
 }
 
-type jsonlErr struct {
-	ID    json.RawMessage `json:"id"`
-	Error string          `json:"error"`
-}
-
 func extractJSONL(ctx context.Context, x *extract.Extractor, r io.Reader, w io.Writer, pub time.Time, lang string, maxBytes int64) error {
-	br := bufio.NewReaderSize(r, 1<<16)
-	bw := bufio.NewWriter(w)
-	defer bw.Flush()
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	for lineNo := 1; ; lineNo++ {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		line, tooLong, err := readLine(br, maxBytes+4096)
-		if err == io.EOF && len(line) == 0 && !tooLong {
-			return nil
-		}
-		if err != nil && err != io.EOF {
-			return fmt.Errorf("reading input line %d: %w", lineNo, err)
-		}
-		if err == io.EOF && len(line) == 0 && !tooLong {
-			return nil // the newline that ends the last line
-		}
-		// Every input line gets exactly one output line, blank ones too,
-		// so callers can zip input and output.
-		out := extractLine(x, line, tooLong, lineNo, pub, lang, maxBytes)
-		if err := enc.Encode(out); err != nil {
-			return fmt.Errorf("writing output: %w", err)
-		}
-		if err == io.EOF {
-			return nil
-		}
-	}
+	return eachJSONLine(ctx, r, w, maxBytes+4096, func(line []byte, lineNo int) any {
+		return extractLine(x, line, lineNo, pub, lang)
+	})
 }
 
-func extractLine(x *extract.Extractor, line []byte, tooLong bool, lineNo int, pub time.Time, lang string, maxBytes int64) any {
-	nullID := json.RawMessage("null")
-	if tooLong {
-		return jsonlErr{nullID, fmt.Sprintf("line %d: is longer than the %d-byte limit", lineNo, maxBytes+4096)}
-	}
-	if len(strings.TrimSpace(string(line))) == 0 {
-		return jsonlErr{nullID, fmt.Sprintf("line %d: is empty", lineNo)}
-	}
+func extractLine(x *extract.Extractor, line []byte, lineNo int, pub time.Time, lang string) any {
 	var in jsonlIn
-	if err := json.Unmarshal(line, &in); err != nil {
-		return jsonlErr{nullID, fmt.Sprintf("line %d: is not a JSON object: %v", lineNo, err)}
-	}
-	id := in.ID
-	if len(id) == 0 {
-		id = nullID
-	}
-	if in.Text == nil {
-		return jsonlErr{id, fmt.Sprintf("line %d: has no \"text\"", lineNo)}
+	id, bad := jsonlHead(line, lineNo, &in, func() json.RawMessage { return in.ID }, func() *string { return in.Text })
+	if bad != nil {
+		return *bad
 	}
 	opt := extract.Options{Published: pub, Lang: lang}
 	if in.Published != "" {
@@ -184,27 +138,6 @@ func extractLine(x *extract.Extractor, line []byte, tooLong bool, lineNo int, pu
 		opt.Published = *doc.Published
 	}
 	return jsonlOut{ID: id, Extraction: x.Extract(doc.Text, opt)}
-}
-
-// readLine reads one line of at most max bytes; a longer line is consumed
-// and reported with tooLong.
-func readLine(br *bufio.Reader, max int64) (line []byte, tooLong bool, err error) {
-	for {
-		chunk, isPrefix, e := br.ReadLine()
-		if !tooLong {
-			if int64(len(line)+len(chunk)) > max {
-				tooLong, line = true, nil
-			} else {
-				line = append(line, chunk...)
-			}
-		}
-		if e != nil {
-			return line, tooLong, e
-		}
-		if !isPrefix {
-			return line, tooLong, nil
-		}
-	}
 }
 
 func parsePublished(s string) (time.Time, error) {

@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -78,49 +76,16 @@ type geoOut struct {
 }
 
 func geoparseJSONL(ctx context.Context, p *geoparse.Parser, r io.Reader, w io.Writer, maxBytes int64) error {
-	br := bufio.NewReaderSize(r, 1<<16)
-	bw := bufio.NewWriter(w)
-	defer bw.Flush()
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	for lineNo := 1; ; lineNo++ {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		line, tooLong, err := readLine(br, maxBytes+4096)
-		if err != nil && err != io.EOF {
-			return fmt.Errorf("reading input line %d: %w", lineNo, err)
-		}
-		if err == io.EOF && len(line) == 0 && !tooLong {
-			return nil // the newline that ends the last line
-		}
-		if err := enc.Encode(geoparseLine(p, line, tooLong, lineNo)); err != nil {
-			return fmt.Errorf("writing output: %w", err)
-		}
-		if err == io.EOF {
-			return nil
-		}
-	}
+	return eachJSONLine(ctx, r, w, maxBytes+4096, func(line []byte, lineNo int) any {
+		return geoparseLine(p, line, lineNo)
+	})
 }
 
-func geoparseLine(p *geoparse.Parser, line []byte, tooLong bool, lineNo int) any {
-	nullID := json.RawMessage("null")
-	if tooLong {
-		return jsonlErr{nullID, fmt.Sprintf("line %d: is too long", lineNo)}
-	}
-	if len(strings.TrimSpace(string(line))) == 0 {
-		return jsonlErr{nullID, fmt.Sprintf("line %d: is empty", lineNo)}
-	}
+func geoparseLine(p *geoparse.Parser, line []byte, lineNo int) any {
 	var in geoIn
-	if err := json.Unmarshal(line, &in); err != nil {
-		return jsonlErr{nullID, fmt.Sprintf("line %d: is not a JSON object: %v", lineNo, err)}
-	}
-	id := in.ID
-	if len(id) == 0 {
-		id = nullID
-	}
-	if in.Text == nil {
-		return jsonlErr{id, fmt.Sprintf("line %d: has no \"text\"", lineNo)}
+	id, bad := jsonlHead(line, lineNo, &in, func() json.RawMessage { return in.ID }, func() *string { return in.Text })
+	if bad != nil {
+		return *bad
 	}
 	text := *in.Text
 	if !utf8.ValidString(text) {
