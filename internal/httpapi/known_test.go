@@ -60,3 +60,20 @@ func TestKnown(t *testing.T) {
 		t.Errorf("k=0: status %d, want 400", resp.StatusCode)
 	}
 }
+
+// /healthz answers 200 while the store answers and 503 once it does not.
+func TestHealthz(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "v.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer((&Server{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Access: &Access{Local: true}}).Handler())
+	defer srv.Close()
+	if resp, body := get(t, srv.URL+"/healthz"); resp.StatusCode != 200 {
+		t.Fatalf("open store: %d %s", resp.StatusCode, body)
+	}
+	st.Close()
+	if resp, body := get(t, srv.URL+"/healthz"); resp.StatusCode != 503 {
+		t.Fatalf("closed store: %d %s, want 503", resp.StatusCode, body)
+	}
+}
