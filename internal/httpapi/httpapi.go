@@ -152,9 +152,12 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 // EventList is the body of GET /api/v1/events.
 type EventList struct {
 	Events []model.StoredEvent `json:"events"`
-	Total  int                 `json:"total"`
-	Limit  int                 `json:"limit"`
-	Offset int                 `json:"offset"`
+	// Total is how many events pass the filters; when TotalIsLowerBound is
+	// true, at least that many (counting stops past CountCap).
+	Total             int  `json:"total"`
+	TotalIsLowerBound bool `json:"total_is_lower_bound,omitempty"`
+	Limit             int  `json:"limit"`
+	Offset            int  `json:"offset"`
 }
 
 func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
@@ -171,7 +174,7 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
 	if evs == nil {
 		evs = []model.StoredEvent{}
 	}
-	writeJSON(w, http.StatusOK, EventList{Events: evs, Total: n, Limit: q.Limit, Offset: q.Offset})
+	writeJSON(w, http.StatusOK, EventList{Events: evs, Total: min(n, CountCap), TotalIsLowerBound: n > CountCap, Limit: q.Limit, Offset: q.Offset})
 }
 
 // FeatureCollection is the body of GET /api/v1/events.geojson: one Point

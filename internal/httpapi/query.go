@@ -147,7 +147,13 @@ func (q EventQuery) inGo() bool {
 	return q.EventType != "" || q.Certainty != "" || q.Text != "" || q.BBox != nil || (q.Sort != "" && q.Sort != "-date")
 }
 
-// FindEvents returns one page of the events that pass q, and how many pass.
+// CountCap bounds how far a listing counts: counting every one of millions
+// of events for each page costs seconds, and past ten thousand the exact
+// number helps no one page through. A total of CountCap+1 means "more".
+const CountCap = 10000
+
+// FindEvents returns one page of the events that pass q, and how many pass
+// (CountCap+1 when more than CountCap do and the store can stop counting).
 func FindEvents(ctx context.Context, st store.Events, q EventQuery) ([]model.StoredEvent, int, error) {
 	if !q.inGo() {
 		f := q.Filter
@@ -155,6 +161,13 @@ func FindEvents(ctx context.Context, st store.Events, q EventQuery) ([]model.Sto
 		evs, err := st.ListEvents(ctx, f)
 		if err != nil {
 			return nil, 0, err
+		}
+		if len(evs) < f.Limit && (len(evs) > 0 || f.Offset == 0) {
+			return evs, f.Offset + len(evs), nil // the last page: no count needed
+		}
+		if cc, ok := st.(store.CappedCounter); ok {
+			n, err := cc.CountEventsUpTo(ctx, f, CountCap)
+			return evs, n, err
 		}
 		n, err := st.CountEvents(ctx, f)
 		return evs, n, err

@@ -84,6 +84,15 @@ type Events interface {
 	CountEvents(ctx context.Context, f EventFilter) (int, error)
 }
 
+// CappedCounter is implemented by stores that can stop counting: listing
+// pages of millions of events needs to know "more than a page or two", not
+// the exact total.
+type CappedCounter interface {
+	// CountEventsUpTo returns how many events pass f, or max+1 when more
+	// than max do (f.Page is ignored).
+	CountEventsUpTo(ctx context.Context, f EventFilter, max int) (int, error)
+}
+
 // EventFilter selects events. Zero fields select everything.
 type EventFilter struct {
 	From, To     string // YYYY-MM-DD, inclusive; setting either excludes undated events

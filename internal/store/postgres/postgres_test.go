@@ -77,6 +77,9 @@ func openFresh(t testing.TB) *Store {
 func TestStore(t *testing.T) {
 	testURL(t)
 	storetest.Run(t, func(t *testing.T) store.Store { return openFresh(t) })
+	t.Run("CappedCount", func(t *testing.T) {
+		storetest.RunCappedCount(t, func(t *testing.T) store.Store { return openFresh(t) })
+	})
 }
 
 func TestMigrationsEmbedded(t *testing.T) {

@@ -286,6 +286,25 @@ func (s *Store) CountEvents(ctx context.Context, f store.EventFilter) (n int, er
 	return n, err
 }
 
+// CountEventsUpTo counts at most max+1 events that pass f.
+func (s *Store) CountEventsUpTo(ctx context.Context, f store.EventFilter, max int) (n int, err error) {
+	defer func() { err = classify(err) }()
+	defer errs.Wrap(&err, "postgres: CountEventsUpTo")
+	f.Page = store.Page{}
+	if f, err = f.Normalize(); err != nil {
+		return 0, err
+	}
+	if max < 0 {
+		return 0, errs.E(errs.Invalid, "negative count limit %d", max)
+	}
+	where, args, err := eventWhere(f)
+	if err != nil {
+		return 0, err
+	}
+	err = s.pool.QueryRow(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM events%s LIMIT $%d) AS capped`, where, len(args)+1), append(args, max+1)...).Scan(&n)
+	return n, err
+}
+
 // nonNil returns s, or an empty slice if s is nil: lists are [] in JSON,
 // never null.
 func nonNil[T any](s []T) []T {

@@ -271,3 +271,18 @@ func (s *Store) CountEvents(ctx context.Context, f store.EventFilter) (n int, er
 	err = s.r.QueryRowContext(ctx, `SELECT count(*) FROM events`+where, args...).Scan(&n)
 	return n, err
 }
+
+// CountEventsUpTo counts at most max+1 events that pass f.
+func (s *Store) CountEventsUpTo(ctx context.Context, f store.EventFilter, max int) (n int, err error) {
+	defer errs.Wrap(&err, "sqlite: CountEventsUpTo")
+	f.Page = store.Page{}
+	if f, err = f.Normalize(); err != nil {
+		return 0, err
+	}
+	if max < 0 {
+		return 0, errs.E(errs.Invalid, "negative count limit %d", max)
+	}
+	where, args := eventWhere(f)
+	err = s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events`+where+` LIMIT ?)`, append(args, max+1)...).Scan(&n)
+	return n, err
+}

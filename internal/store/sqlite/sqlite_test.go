@@ -26,6 +26,9 @@ func openTemp(t testing.TB) *Store {
 
 func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
+	t.Run("CappedCount", func(t *testing.T) {
+		storetest.RunCappedCount(t, func(t *testing.T) store.Store { return openTemp(t) })
+	})
 }
 
 func TestLedger(t *testing.T) {
