@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/vigil-hr/vigil/internal/geoparse/internal/cputime"
 	"github.com/vigil-hr/vigil/internal/model"
 )
 
@@ -71,9 +72,11 @@ func BenchmarkParse(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	n := 0
+	cpu, _ := cputime.Now()
 	for b.Loop() {
 		n = len(p.Parse(s))
 	}
+	cputime.Report(b, cpu, int64(len(text)))
 	b.ReportMetric(float64(n), "places/op")
 }
 
@@ -82,12 +85,14 @@ func BenchmarkParse(b *testing.B) {
 func BenchmarkDefault(b *testing.B) {
 	b.ReportAllocs()
 	var g *Gazetteer
+	cpu, _ := cputime.Now()
 	for b.Loop() {
 		var err error
 		if g, err = load(gazetteerIndex); err != nil {
 			b.Fatal(err)
 		}
 	}
+	cputime.Report(b, cpu, 0)
 	b.ReportMetric(float64(g.Len()), "entries")
 	b.ReportMetric(float64(heapOf(func() any { g, _ := load(gazetteerIndex); return g }))/(1<<20), "heap-MB")
 }

@@ -2,7 +2,7 @@
 // resolves them to gazetteer entries (GeoNames ids, coordinates, admin
 // names) for Mali, its neighbours and the world's countries and big cities.
 //
-// The gazetteer is embedded (data/gazetteer.tsv.gz, made by
+// The gazetteer is embedded (data/gazetteer.vgz, made by
 // devtools/gengazetteer from GeoNames, CC BY 4.0; see data/README.md); the
 // package reads nothing from disk at run time.
 package geoparse
@@ -11,11 +11,13 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/vigil-hr/vigil/internal/geoparse/fold"
 	"github.com/vigil-hr/vigil/internal/geoparse/gazdata"
@@ -41,6 +43,27 @@ type Entry struct {
 	Admin1     string // admin1 name ("Ségou")
 	Admin2     string // admin2 name ("Niono")
 	Population int64
+
+	// prior is the part of the parser's score that depends on the entry
+	// alone (feature code, population): see basePrior. Set when the
+	// gazetteer is built; 0 means not yet.
+	prior float64
+}
+
+// basePrior is the score an entry starts from whatever the text:
+// countries, continents and regions before capitals, capitals before
+// villages, and for populated places the population.
+func basePrior(e *Entry) float64 {
+	p := codePrior(e.Code)
+	if p == 0 {
+		p = 0.3
+	}
+	if e.Population > 0 && e.Class == "P" {
+		// Regions' populations say nothing about how often a bare name
+		// means the region rather than its capital.
+		p += min(1.2, 0.2*math.Log10(float64(e.Population)))
+	}
+	return p
 }
 
 // Gazetteer holds the entries and a folded-name index over them.
@@ -53,6 +76,11 @@ type Gazetteer struct {
 	index    keyIndex
 	maxWords int
 	overlay  *Overlay // analysts' places, consulted before the index
+	// mainMemo remembers, two bits a posting of keys (known, yes),
+	// whether the key is the entry's own name rather than an alternate
+	// one: parsing asks for every candidate, and the answer (a fold of
+	// the entry's name) never changes. Filled as texts are parsed.
+	mainMemo []atomic.Uint32
 }
 
 // Default returns the gazetteer, loading it on first use: the index
@@ -98,28 +126,75 @@ func (g *Gazetteer) ByID(id int64) *Entry {
 func (g *Gazetteer) Len() int { return len(g.entries) }
 
 // cands returns the entries answering to folded key k.
-func (g *Gazetteer) cands(k string) []*Entry {
-	var out []*Entry
-	if g.overlay != nil {
-		out = g.overlay.lookup(k)
+func (g *Gazetteer) cands(k string) []*Entry { return g.appendCands(nil, k) }
+
+// appendCands appends the entries answering to folded key k to dst:
+// analysts' places first, then the index's, by id.
+func (g *Gazetteer) appendCands(dst []*Entry, k string) []*Entry {
+	ov, post, _ := g.postings(k)
+	dst = append(dst, ov...)
+	for _, p := range post {
+		dst = append(dst, &g.entries[p])
 	}
-	ki := g.index.find(g.keys, k)
-	if ki < 0 {
-		return out
-	}
-	for _, p := range g.keys.Postings(int(ki)) {
-		out = append(out, &g.entries[p])
-	}
-	return out
+	return dst
 }
 
-// hasName reports whether k is a name, and more reports whether it is a
-// proper word prefix of a longer one.
-func (g *Gazetteer) lookupKey(k string) (name, more bool) {
+// appendCandsMain is appendCands that also appends to main, for each
+// entry, whether k is its own name (isMainName).
+func (g *Gazetteer) appendCandsMain(dst []*Entry, main []bool, k string) ([]*Entry, []bool) {
+	ov, post, base := g.postings(k)
+	for _, e := range ov {
+		dst, main = append(dst, e), append(main, isMainName(e, k))
+	}
+	for j, p := range post {
+		e := &g.entries[p]
+		dst, main = append(dst, e), append(main, g.isMainPosting(base+j, e, k))
+	}
+	return dst, main
+}
+
+// isMainPosting is isMainName(e, k) for e, posting i of key k, through
+// mainMemo.
+func (g *Gazetteer) isMainPosting(i int, e *Entry, k string) bool {
+	if i/16 >= len(g.mainMemo) {
+		return isMainName(e, k)
+	}
+	w, shift := &g.mainMemo[i/16], uint(i%16)*2
+	if bits := w.Load() >> shift; bits&1 != 0 {
+		return bits&2 != 0
+	}
+	main := isMainName(e, k)
+	bits := uint32(1)
+	if main {
+		bits = 3
+	}
+	w.Or(bits << shift)
+	return main
+}
+
+// postings returns the analysts' places answering to folded key k and the
+// numbers of the index's entries that do, without copying either, and
+// where those postings start in the key table.
+func (g *Gazetteer) postings(k string) (ov []*Entry, post []int32, base int) {
+	if g.overlay != nil {
+		ov = g.overlay.names[k]
+	}
+	if ki := g.index.find(g.keys, k, hashKey(k)); ki >= 0 {
+		post = g.keys.Postings(ki)
+		if ki > 0 {
+			base = int(g.keys.PostEnd[ki-1])
+		}
+	}
+	return ov, post, base
+}
+
+// lookupKey reports whether k is a name, and more reports whether it is a
+// proper word prefix of a longer one. h is hashKey(k).
+func (g *Gazetteer) lookupKey(k string, h uint64) (name, more bool) {
 	if g.overlay != nil {
 		name, more = g.overlay.has(k)
 	}
-	ki := g.index.find(g.keys, k)
+	ki := g.index.find(g.keys, k, h)
 	if ki < 0 {
 		return name, more
 	}
@@ -133,7 +208,7 @@ func (g *Gazetteer) lookupKey(k string) (name, more bool) {
 
 // names returns whether k names something (for tests and the matcher).
 func (g *Gazetteer) isName(k string) bool {
-	n, _ := g.lookupKey(k)
+	n, _ := g.lookupKey(k, hashKey(k))
 	return n
 }
 
@@ -151,6 +226,7 @@ func load(b []byte) (*Gazetteer, error) {
 			return
 		}
 		g.index, g.maxWords = buildIndex(g.keys)
+		g.mainMemo = make([]atomic.Uint32, (len(g.keys.Post)+15)/16)
 	})
 	g.entries = make([]Entry, d.N)
 	err = d.Decode(func(i int, r *gazdata.Record) {
@@ -162,6 +238,7 @@ func load(b []byte) (*Gazetteer, error) {
 		if r.ASCII == "" {
 			g.entries[i].ASCII = r.Name
 		}
+		g.entries[i].prior = basePrior(&g.entries[i])
 	})
 	wg.Wait()
 	if err = errors.Join(err, kerr); err != nil {
@@ -197,6 +274,26 @@ func CountryISO3(iso2 string) string { return countries()[strings.ToUpper(iso2)]
 // alpha-2 code ("BF" → "Burkina Faso"), or "" when unknown.
 func CountryName(iso2 string) string { return countries()[strings.ToUpper(iso2)].name }
 
+// countryNames holds CountryName's answers by countryIndex, for the
+// explanations, which ask for a name each.
+var countryNames = sync.OnceValue(func() *[otherCountry + 1]string {
+	var t [otherCountry + 1]string
+	for cc, c := range countries() {
+		if i := countryIndex(cc); i != otherCountry {
+			t[i] = c.name
+		}
+	}
+	return &t
+})
+
+// countryName is CountryName for upper-case codes.
+func countryName(iso2 string) string {
+	if i := countryIndex(iso2); i != otherCountry {
+		return countryNames()[i]
+	}
+	return CountryName(iso2)
+}
+
 // keyIndex is an open-addressing hash table over the key table: slot
 // holds key number + 1, 0 when empty. It builds several times faster than
 // a map and takes 4 bytes a slot.
@@ -206,8 +303,12 @@ type keyIndex struct {
 }
 
 // hashKey is 64-bit FNV-1a.
-func hashKey(s string) uint64 {
-	h := uint64(14695981039346656037)
+func hashKey(s string) uint64 { return hashMore(14695981039346656037, s) }
+
+// hashMore continues hash h over s: hashMore(hashKey(a), b) is
+// hashKey(a+b), which lets the matcher hash "boucle du mouhoun" word by
+// word.
+func hashMore(h uint64, s string) uint64 {
 	for i := 0; i < len(s); i++ {
 		h ^= uint64(s[i])
 		h *= 1099511628211
@@ -236,12 +337,12 @@ func buildIndex(kt *gazdata.KeyTable) (keyIndex, int) {
 	return ix, max(words, 1)
 }
 
-// find returns the number of key k, or -1.
-func (ix *keyIndex) find(kt *gazdata.KeyTable, k string) int {
+// find returns the number of key k, whose hashKey is h, or -1.
+func (ix *keyIndex) find(kt *gazdata.KeyTable, k string, h uint64) int {
 	if len(ix.slots) == 0 {
 		return -1
 	}
-	for j := hashKey(k) & ix.mask; ix.slots[j] != 0; j = (j + 1) & ix.mask {
+	for j := h & ix.mask; ix.slots[j] != 0; j = (j + 1) & ix.mask {
 		if i := int(ix.slots[j] - 1); kt.Key(i) == k {
 			return i
 		}

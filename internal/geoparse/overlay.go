@@ -105,6 +105,7 @@ func (o *Overlay) Add(p AddedPlace) (AddedPlace, error) {
 		ID: p.ID, Name: p.Name, ASCII: p.Name, Alt: p.Aliases, Lat: p.Lat, Lon: p.Lon,
 		Class: cls, Code: p.Code, Country: p.Country, Admin1: p.Admin1, Admin2: p.Admin2,
 	}
+	e.prior = basePrior(e)
 	for _, k := range rec.Keys() {
 		o.names[k] = append(o.names[k], e)
 		for j := 0; j < len(k); j++ {
@@ -116,13 +117,6 @@ func (o *Overlay) Add(p AddedPlace) (AddedPlace, error) {
 	o.entries = append(o.entries, e)
 	o.places = append(o.places, p)
 	return p, nil
-}
-
-func (o *Overlay) lookup(k string) []*Entry {
-	if len(o.names[k]) == 0 {
-		return nil
-	}
-	return append([]*Entry(nil), o.names[k]...)
 }
 
 func (o *Overlay) has(k string) (name, more bool) { return len(o.names[k]) > 0, o.prefix[k] }

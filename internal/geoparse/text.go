@@ -28,47 +28,134 @@ type folded struct {
 	tok    []token
 }
 
-func tokenize(text string) *folded {
-	buf := make([]byte, 0, len(text)+8)
-	toks := make([]token, 0, len(text)/6+1)
+// Classes of ASCII bytes, for the tokenizer's fast path (the same answers
+// fold.IsWord, fold.IsSoft and the unicode package give).
+const (
+	aWord   = 1 << iota // letter or digit
+	aLetter             // letter
+	aUpper              // upper-case letter
+	aLower              // lower-case letter
+	aLine               // '\n'
+	aStop               // . ! ? : ; (end of a sentence or clause)
+	aHyphen             // '-'
+	aSoft               // space, tab, apostrophe: words of one name
+)
+
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		switch {
+		case 'a' <= c && c <= 'z':
+			t[c] = aWord | aLetter | aLower
+		case 'A' <= c && c <= 'Z':
+			t[c] = aWord | aLetter | aUpper
+		case '0' <= c && c <= '9':
+			t[c] = aWord
+		case c == '\n':
+			t[c] = aLine
+		case c == '.' || c == '!' || c == '?' || c == ':' || c == ';':
+			t[c] = aStop
+		case c == '-':
+			t[c] = aHyphen
+		case fold.IsSoft(rune(c)):
+			t[c] = aSoft
+		}
+	}
+	return t
+}()
+
+// tokenize cuts text into words and folds them into f, reusing f's token
+// slice and buf (the folded text is built there, then copied once).
+func tokenize(f *folded, text string, buf []byte) []byte {
+	buf = buf[:0]
+	toks := f.tok[:0]
 	hard, sent, hyphen := true, true, false
 	para := 0
 	lineStart := 0 // index in toks of the current line's first token
 	lineLower := false
-	endLine := func() {
-		for k := lineStart; k < len(toks); k++ {
-			toks[k].capsLine = !lineLower
-		}
-		lineStart, lineLower = len(toks), false
-	}
 	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if !fold.IsWord(r) {
-			switch {
-			case r == '\n':
-				endLine()
-				hard, sent = true, true
-				para++
-			case r == '.' || r == '!' || r == '?' || r == ':' || r == ';' || r == '…':
-				hard, sent = true, true
-			case r == '-' || r == '‐' || r == '‑':
-				hyphen = true
-			case fold.IsSoft(r):
-				hyphen = false
-			default:
-				hard = true
+		// Between words.
+		c := text[i]
+		var r rune
+		size := 1
+		if c < utf8.RuneSelf {
+			cl := asciiClass[c]
+			if cl&aWord == 0 {
+				switch {
+				case cl&aLine != 0:
+					markCaps(toks[lineStart:], !lineLower)
+					lineStart, lineLower = len(toks), false
+					hard, sent = true, true
+					para++
+				case cl&aStop != 0:
+					hard, sent = true, true
+				case cl&aHyphen != 0:
+					hyphen = true
+				case cl&aSoft != 0:
+					hyphen = false
+				default:
+					hard = true
+				}
+				i++
+				continue
 			}
-			i += size
-			continue
+			r = rune(c)
+		} else {
+			r, size = utf8.DecodeRuneInString(text[i:])
+			if !fold.IsWord(r) {
+				switch {
+				case r == '…':
+					hard, sent = true, true
+				case r == '‐' || r == '‑':
+					hyphen = true
+				case fold.IsSoft(r):
+					hyphen = false
+				default:
+					hard = true
+				}
+				i += size
+				continue
+			}
 		}
-		t := token{start: i, para: para, hardBefore: hard, sentStart: sent, upper: unicode.IsUpper(r)}
-		t.hyphenBefore = hyphen && !hard && len(toks) > 0 && toks[len(toks)-1].end == i-size0(text, i)
+		// A word.
+		toks = append(toks, token{start: i, para: para, hardBefore: hard, sentStart: sent, upper: unicode.IsUpper(r)})
+		t := &toks[len(toks)-1]
+		t.hyphenBefore = hyphen && !hard && len(toks) > 1 && toks[len(toks)-2].end == i-size0(text, i)
 		if len(buf) > 0 {
 			buf = append(buf, ' ')
 		}
 		t.fstart = len(buf)
 		letters, leadUpper := 0, 0
 		for i < len(text) {
+			// A run of lower-case ASCII letters, the bulk of any text.
+			if j := lowerRun(text, i); j > i {
+				buf = append(buf, text[i:j]...)
+				letters += j - i
+				lineLower = true
+				i = j
+				if i == len(text) {
+					break
+				}
+			}
+			if c := text[i]; c < utf8.RuneSelf {
+				cl := asciiClass[c]
+				if cl&aWord == 0 {
+					break
+				}
+				if cl&aLetter != 0 {
+					letters++
+					if cl&aUpper != 0 && leadUpper == letters-1 {
+						leadUpper++
+					} else if cl&aLower != 0 {
+						lineLower = true
+					}
+				}
+				if cl&aUpper != 0 {
+					c += 'a' - 'A'
+				}
+				buf = append(buf, c)
+				i++
+				continue
+			}
 			r, size = utf8.DecodeRuneInString(text[i:])
 			if !fold.IsWord(r) {
 				break
@@ -86,11 +173,26 @@ func tokenize(text string) *folded {
 		}
 		t.end, t.fend = i, len(buf)
 		t.acronym = leadUpper >= 2
-		toks = append(toks, t)
 		hard, sent, hyphen = false, false, false
 	}
-	endLine()
-	return &folded{text: text, folded: string(buf), tok: toks}
+	markCaps(toks[lineStart:], !lineLower)
+	f.text, f.folded, f.tok = text, string(buf), toks
+	return buf
+}
+
+// markCaps sets capsLine on the tokens of one line.
+func markCaps(toks []token, caps bool) {
+	for k := range toks {
+		toks[k].capsLine = caps
+	}
+}
+
+// lowerRun returns the end of the run of ASCII a–z that starts at i.
+func lowerRun(text string, i int) int {
+	for i < len(text) && text[i]-'a' < 26 {
+		i++
+	}
+	return i
 }
 
 // key returns the folded form of words i..j (inclusive).

@@ -44,6 +44,28 @@ var demonyms = func() map[string]string {
 	return m
 }()
 
+// demonymShape has bit n of [0][b] set when a demonym of n bytes starts
+// with byte b, and of [1][b] when one ends with it: a cheap test that
+// spares most words a map lookup.
+var demonymShape = func() (t [2][256]uint64) {
+	for w := range demonyms {
+		if len(w) < 64 {
+			t[0][w[0]] |= 1 << len(w)
+			t[1][w[len(w)-1]] |= 1 << len(w)
+		}
+	}
+	return t
+}()
+
+// mayBeDemonym reports whether folded word w may be in demonyms (false
+// means it surely is not).
+func mayBeDemonym(w string) bool {
+	if len(w) == 0 || len(w) >= 64 {
+		return false
+	}
+	return demonymShape[0][w[0]]&demonymShape[1][w[len(w)-1]]&(1<<len(w)) != 0
+}
+
 // DemonymCountry reports the country (ISO 3166-1 alpha-2) a nationality
 // word names: "Malian", "maliennes", "Burkinabè", "Nigerien", "Mauritanian".
 // Case and diacritics do not matter.
@@ -143,6 +165,15 @@ var cuesBefore = map[string]cueKind{
 	"lga of": cueAdmin2, "county of": cueAdmin2,
 	"department of": cueAdmin2, "departement de": cueAdmin2, "prefecture de": cueAdmin2,
 }
+
+// cueEnds holds the last words of cuesBefore's keys.
+var cueEnds = func() map[string]bool {
+	m := map[string]bool{}
+	for k := range cuesBefore {
+		m[k[strings.LastIndexByte(k, ' ')+1:]] = true
+	}
+	return m
+}()
 
 // cuesAfter maps folded words that may follow a name.
 var cuesAfter = map[string]cueKind{

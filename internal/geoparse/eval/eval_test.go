@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vigil-hr/vigil/internal/geoparse"
+	"github.com/vigil-hr/vigil/internal/geoparse/internal/cputime"
 )
 
 // TestDevFloors keeps the geoparser from slipping on the team's dev set
@@ -73,9 +74,11 @@ func BenchmarkParseNews(b *testing.B) {
 	p := geoparse.NewParser(g)
 	b.SetBytes(int64(size))
 	b.ReportAllocs()
+	cpu, _ := cputime.Now()
 	for b.Loop() {
 		for _, d := range docs {
 			p.Parse(d)
 		}
 	}
+	cputime.Report(b, cpu, int64(size))
 }

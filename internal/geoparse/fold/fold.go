@@ -120,29 +120,60 @@ func Append(dst []byte, s string) []byte {
 	return dst
 }
 
-// Equal reports whether s folds to key, without allocating for names of
-// up to 128 bytes.
+// Equal reports whether s folds to key (String(s) == key). It folds s a
+// rune at a time against key, stopping at the first difference, and
+// allocates nothing: scoring calls it for every candidate of every name.
 func Equal(s, key string) bool {
-	// Fast path: plain ASCII letters and spaces compare byte by byte.
-	if len(s) == len(key) {
-		plain := true
-		for i := 0; i < len(s); i++ {
-			c := s[i]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
+	pos := 0 // bytes of key matched
+	space := false
+	var tmp [16]byte
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z':
+				if space && pos > 0 {
+					if pos >= len(key) || key[pos] != ' ' {
+						return false
+					}
+					pos++
+				}
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				if pos >= len(key) || key[pos] != c {
+					return false
+				}
+				pos++
+				space = false
+			case c != '.': // soft separators and punctuation alike
+				space = true
 			}
-			if !('a' <= c && c <= 'z') && !('0' <= c && c <= '9') {
-				plain = false
-				break
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case IsWord(r):
+			f := Rune(tmp[:0], r)
+			if len(f) == 0 {
+				continue // a combining mark: no letter, no space
 			}
-			if c != key[i] {
+			if space && pos > 0 {
+				if pos >= len(key) || key[pos] != ' ' {
+					return false
+				}
+				pos++
+			}
+			if len(key)-pos < len(f) || key[pos:pos+len(f)] != string(f) {
 				return false
 			}
-		}
-		if plain {
-			return true
+			pos += len(f)
+			space = false
+		default:
+			space = true
 		}
 	}
-	var buf [128]byte
-	return string(Append(buf[:0], s)) == key
+	return pos == len(key)
 }

@@ -24,13 +24,24 @@ func TestString(t *testing.T) {
 }
 
 func FuzzString(f *testing.F) {
-	for _, s := range []string{"Ségou", "Côte d’Ivoire", "a--b", "\xff"} {
+	for _, s := range []string{"Ségou", "Côte d’Ivoire", "a--b", "\xff", "St. Louis", "Ɲɔnɔ", "e\u0301 x", " A\u0301.b "} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		k := String(s)
 		if String(k) != k {
 			t.Errorf("String not idempotent: %q → %q → %q", s, k, String(k))
+		}
+		if !Equal(s, k) {
+			t.Errorf("Equal(%q, String(s) = %q) = false", s, k)
+		}
+		for _, other := range []string{"", k + "a", k + " a", "a" + k, "segou", "cote d ivoire"} {
+			if Equal(s, other) != (k == other) {
+				t.Errorf("Equal(%q, %q) = %v, String(s) = %q", s, other, !(k == other), k)
+			}
+		}
+		if len(k) > 1 && Equal(s, k[:len(k)-1]) {
+			t.Errorf("Equal(%q, %q) = true, String(s) = %q", s, k[:len(k)-1], k)
 		}
 		if len(k) > 0 && (k[0] == ' ' || k[len(k)-1] == ' ') {
 			t.Errorf("String(%q) = %q has outer spaces", s, k)
