@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"iter"
-	"net/url"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -18,13 +17,11 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/vigil-hr/vigil/internal/errs"
+	"github.com/vigil-hr/vigil/internal/store/sqlite"
 )
 
 // FileName is the database's file name in the data directory.
 const FileName = "datasets.db"
-
-// busyTimeout is how long a connection waits for a lock.
-const busyTimeout = 10 * time.Second
 
 // DB is the imported-datasets database: one SQLite file, one connection
 // for writes and a small pool for reads (WAL lets them run together).
@@ -32,21 +29,11 @@ type DB struct {
 	w, r *sql.DB
 }
 
+// dsn returns the data source name of the datasets database: the record
+// store's settings plus a bounded page cache (64 MiB) and temporary files on
+// disk, which keep memory flat on big imports.
 func dsn(path string, write bool) string {
-	q := url.Values{}
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	// A bounded page cache (64 MiB) keeps memory flat on big imports.
-	q.Add("_pragma", "cache_size(-65536)")
-	q.Add("_pragma", "temp_store(FILE)")
-	if write {
-		q.Set("_txlock", "immediate")
-	} else {
-		q.Add("_pragma", "query_only(ON)")
-	}
-	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path), RawQuery: q.Encode()}
-	return u.String()
+	return sqlite.DSN(path, write, "cache_size(-65536)", "temp_store(FILE)")
 }
 
 // Open opens (creating if needed) the datasets database at path, brings

@@ -46,15 +46,24 @@ type Store struct {
 
 var _ store.LedgerStore = (*Store)(nil)
 
-// dsn returns the data source name for the database at path (absolute).
-// It is the one place connection settings are made; modernc applies the
-// _pragma values to every new connection, busy_timeout first.
-func dsn(path string, write bool) string {
+// dsn returns the data source name for the record store at path.
+func dsn(path string, write bool) string { return DSN(path, write, "foreign_keys(ON)") }
+
+// DSN returns the data source name for a Vigil SQLite database at path
+// (absolute): the one place connection settings are made, for the record
+// store and the others (imported datasets). modernc applies the _pragma
+// values to every new connection, busy_timeout first; extra pragmas
+// ("foreign_keys(ON)", "cache_size(-65536)") follow. The write pool takes
+// its locks at BEGIN (IMMEDIATE), so writers queue instead of failing; the
+// read pool is read-only.
+func DSN(path string, write bool, extra ...string) string {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Add("_pragma", "foreign_keys(ON)")
+	for _, p := range extra {
+		q.Add("_pragma", p)
+	}
 	if write {
 		q.Set("_txlock", "immediate")
 	} else {
