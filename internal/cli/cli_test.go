@@ -478,8 +478,10 @@ func TestServePollsFeeds(t *testing.T) {
 			Getenv: func(string) string { return "" }})
 		done <- result{code, out.String(), errb.String()}
 	}()
+	// The bytes are written before the records commit: wait for the
+	// records.
 	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) && blobCount(t, dir) < 3 {
+	for time.Now().Before(deadline) && (blobCount(t, dir) < 3 || countDocs(t, dir) < 3) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	cancel()
@@ -521,13 +523,19 @@ func TestServeCheckpointsOnSchedule(t *testing.T) {
 			Getenv: func(string) string { return "" }})
 		done <- result{code, out.String(), errb.String()}
 	}()
-	time.Sleep(500 * time.Millisecond)
+	// Wait (bounded) for a scheduled checkpoint to cover every leaf.
+	var last result
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if last = run(t, "", env, "verify"); last.code == 0 && !strings.Contains(last.stderr, uncovered) {
+			break
+		}
+	}
 	cancel()
 	if r := <-done; r.code != 0 {
 		t.Fatalf("serve: exit %d %s", r.code, r.stderr)
 	}
-	if r := run(t, "", env, "verify"); r.code != 0 || strings.Contains(r.stderr, uncovered) {
-		t.Fatalf("after serve: exit %d, stderr %q: want every leaf covered by a checkpoint", r.code, r.stderr)
+	if last.code != 0 || strings.Contains(last.stderr, uncovered) {
+		t.Fatalf("after serve: exit %d, stderr %q: want every leaf covered by a checkpoint", last.code, last.stderr)
 	}
 }
 
