@@ -236,7 +236,7 @@ func (x *Extractor) analyse(text, lang string, published time.Time, refYear int)
 		// The model may see an event where the lexicon has no trigger
 		// (wording it does not list); its confident verdict makes the
 		// sentence an event sentence.
-		if x.model != nil && s.why == "" {
+		if x.model != nil && s.why == "" && s.lexScore < 2 {
 			p := x.model.Quick(doc.Sub(s.span), x.lex)
 			s.model = &p
 			if !p.Abstain && p.Prob >= modelSentenceProb {
