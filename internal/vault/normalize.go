@@ -46,7 +46,7 @@ func Normalize(field, value string) string {
 		if err != nil {
 			s = value
 		}
-		s = cases.Fold().String(s)
+		s = caseKey(s)
 		words := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 		slices.Sort(words)
 		return strings.Join(words, " ")
@@ -63,5 +63,19 @@ func Normalize(field, value string) string {
 		}
 		return strings.TrimPrefix(b.String(), "00")
 	}
-	return strings.Join(strings.Fields(cases.Fold().String(norm.NFKC.String(value))), " ")
+	return strings.Join(strings.Fields(caseKey(norm.NFKC.String(value))), " ")
+}
+
+// caseKey folds case so that a value and its fold compare equal, and is
+// idempotent: after Unicode case folding (which maps "Straße" to "strasse"
+// but, for some scripts such as Cherokee, is not its own fixed point), each
+// rune is replaced by the smallest rune of its simple case-fold orbit.
+func caseKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		return least
+	}, cases.Fold().String(s))
 }
