@@ -6,17 +6,15 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"iter"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/vigil-hr/vigil/internal/errs"
+	"github.com/vigil-hr/vigil/internal/store"
 	"github.com/vigil-hr/vigil/internal/store/sqlite"
 )
 
@@ -92,11 +90,10 @@ var migrationFiles embed.FS
 // lacks, each in its own transaction, recorded in schema_migrations.
 func migrate(ctx context.Context, db *sql.DB) (err error) {
 	defer errs.Wrap(&err, "migrating")
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	ms, err := store.ReadMigrations(migrationFiles, "migrations/*.sql")
 	if err != nil {
 		return err
 	}
-	slices.Sort(names)
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`); err != nil {
 		return err
@@ -105,28 +102,18 @@ func migrate(ctx context.Context, db *sql.DB) (err error) {
 	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&newest); err != nil {
 		return err
 	}
-	known := 0
-	for _, name := range names {
-		base := filepath.Base(name)
-		num, _, _ := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if err != nil || v <= known {
-			return fmt.Errorf("migration %s: name must start with a number greater than the previous one", base)
-		}
-		known = v
-		if v <= newest {
+	known := ms[len(ms)-1].Version
+	for _, m := range ms {
+		if m.Version <= newest {
 			continue
 		}
-		body, err := migrationFiles.ReadFile(name)
-		if err != nil {
-			return err
-		}
+		v, base, body := m.Version, m.Name, m.SQL
 		if err := inTx(ctx, db, func(tx *sql.Tx) error {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, v).Scan(&n); err != nil || n > 0 {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			if _, err := tx.ExecContext(ctx, body); err != nil {
 				return err
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?, ?)`, v, base, now())

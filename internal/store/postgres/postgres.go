@@ -18,13 +18,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/url"
-	"path"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -101,43 +98,11 @@ func Redact(rawURL string) string {
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
+type migration = store.Migration
 
-// migrations returns the embedded migrations in version order. Each file is
-// named NNNN_what.sql; versions must be unique.
+// migrations returns the embedded migrations in version order.
 func migrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, name := range names {
-		base := path.Base(name)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("migration %s: name must start with a positive number and '_'", base)
-		}
-		b, err := migrationFiles.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(b)})
-	}
-	if len(ms) == 0 {
-		return nil, errors.New("no migrations embedded")
-	}
-	slices.SortFunc(ms, func(a, b migration) int { return a.version - b.version })
-	for i := 1; i < len(ms); i++ {
-		if ms[i].version == ms[i-1].version {
-			return nil, fmt.Errorf("migrations %s and %s share version %d", ms[i-1].name, ms[i].name, ms[i].version)
-		}
-	}
-	return ms, nil
+	return store.ReadMigrations(migrationFiles, "migrations/*.sql")
 }
 
 // migrate applies the migrations the database lacks, all in one
@@ -172,20 +137,20 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) (err error) {
 		if err != nil {
 			return err
 		}
-		known := ms[len(ms)-1].version
+		known := ms[len(ms)-1].Version
 		if newest := slices.Max(append(applied, 0)); int(newest) > known {
 			return errs.E(errs.Unavailable, "database schema version %d is newer than this program knows (%d)", newest, known)
 		}
 		for _, m := range ms {
-			if slices.Contains(applied, int32(m.version)) {
+			if slices.Contains(applied, int32(m.Version)) {
 				continue
 			}
-			if _, err := tx.Exec(ctx, m.sql); err != nil {
-				return fmt.Errorf("%s: %w", m.name, err)
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
+				return fmt.Errorf("%s: %w", m.Name, err)
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`,
-				m.version, m.name); err != nil {
-				return fmt.Errorf("%s: %w", m.name, err)
+				m.Version, m.Name); err != nil {
+				return fmt.Errorf("%s: %w", m.Name, err)
 			}
 		}
 		return nil

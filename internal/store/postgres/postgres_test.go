@@ -88,11 +88,11 @@ func TestMigrationsEmbedded(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, m := range ms {
-		if m.version != i+1 {
-			t.Errorf("migration %d is %s: versions must run 1, 2, 3...", i, m.name)
+		if m.Version != i+1 {
+			t.Errorf("migration %d is %s: versions must run 1, 2, 3...", i, m.Name)
 		}
-		if strings.TrimSpace(m.sql) == "" {
-			t.Errorf("migration %s is empty", m.name)
+		if strings.TrimSpace(m.SQL) == "" {
+			t.Errorf("migration %s is empty", m.Name)
 		}
 	}
 }
